@@ -1,0 +1,94 @@
+"""Every error personae raises on purpose.
+
+The hierarchy::
+
+    PersonaeError                 base class; the CLI turns it into a message
+    ├── InputError                bad input from the user: exit code 2
+    │   ├── TemplateError         the markdown template cannot be parsed
+    │   ├── AnswersError          answers.yaml is invalid (file, line, id)
+    │   ├── ConfigError           personae.toml is invalid
+    │   ├── DataError             the input tables are invalid (file, row, column)
+    │   └── ImportFormatError     an export file is not what an importer expects
+    └── EngineError               a backend could not be reached or used: exit code 1
+
+Every ``InputError`` carries a list of :class:`Problem` so that one run reports every
+problem at once, each with where it is and what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as we can."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    hint: str | None = None
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        parts = [where]
+        if self.column:
+            parts.append(f"colonne {self.column!r}")
+        head = ", ".join(parts)
+        text = f"{head}: {self.message}"
+        if self.value is not None:
+            text += f" (valeur : {self.value!r})"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class PersonaeError(Exception):
+    """Base class of every error personae raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(PersonaeError):
+    """Bad input: the user can fix it. Exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        self.problems: list[Problem] = list(problems or [])
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        head = super().__str__()
+        if not self.problems:
+            return head
+        return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+class TemplateError(InputError):
+    """The markdown template does not follow the conventions the parser knows."""
+
+
+class AnswersError(InputError):
+    """The answers file is invalid: bad YAML, unknown id, or a value of the wrong kind."""
+
+
+class ConfigError(InputError):
+    """The configuration file (personae.toml) is invalid."""
+
+
+class DataError(InputError):
+    """The input tables are invalid: missing columns, unparsable values, bad keys."""
+
+
+class ImportFormatError(InputError):
+    """An export file given to an importer is not in the format it expects."""
+
+
+class EngineError(PersonaeError):
+    """A database backend could not be reached or failed."""

@@ -1,0 +1,190 @@
+"""The canonical tables of DESIGN §3, declared once.
+
+Every other part (loading, validation, importers, the demo generator, the metrics)
+reads column names, types and rules from here.
+
+Types are logical: ``string``, ``int``, ``float``, ``bool``, ``date``, ``timestamp``.
+In the engine they are VARCHAR, BIGINT, DOUBLE, BOOLEAN, DATE and TIMESTAMP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Reference:
+    column: str
+    table: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    references: tuple[Reference, ...] = ()
+    required: bool = False
+    help: str = ""
+    unlocks: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+ROLES = ("decision_maker", "economic_buyer", "champion", "influencer", "user")
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "accounts",
+            (
+                Column(
+                    "account_id", "string", True, help="unique key; customers and prospects alike"
+                ),
+                Column("name", "string", help="display name"),
+                Column("kind", "string", choices=("B2B", "B2C"), help="B2B (default) or B2C"),
+                Column("country", "string", help="ISO 3166-1 alpha-2"),
+                Column("industry", "string", help="sector label; falls back to the NAF section"),
+                Column("naf_code", "string", help="NAF rév. 2, e.g. 62.01Z"),
+                Column("employees", "int", help="headcount, gives the size band"),
+                Column("annual_turnover", "float", help="the company's own turnover"),
+                Column("acquisition_channel", "string", help="e.g. Outbound, Partenaire, SEO"),
+                Column("segment", "string", help="the company's own segment label"),
+                Column("tech_stack", "string", help="tools separated by ';'"),
+                Column(
+                    "digital_maturity",
+                    "string",
+                    choices=("low", "medium", "high"),
+                    help="low, medium, high",
+                ),
+                Column("case_study", "bool", help="boolean"),
+                Column("churn_reason", "string", help="why the account left"),
+            ),
+            key="account_id",
+            required=True,
+            help="customers and prospects, one row each",
+        ),
+        Table(
+            "revenue",
+            (
+                Column("account_id", "string", True, help="must exist in accounts"),
+                Column("date", "date", True, help="invoice / recognition date"),
+                Column("amount", "float", True, help="net of tax; negative for credit notes"),
+                Column("recurring", "bool", help="default true"),
+                Column("period_start", "date", help="service period start, default date"),
+                Column("period_end", "date", help="exclusive end, default period_start + 1 month"),
+                Column("product", "string"),
+            ),
+            references=(Reference("account_id", "accounts", "account_id"),),
+            required=True,
+            help="invoice lines",
+        ),
+        Table(
+            "activity",
+            (
+                Column("account_id", "string", True),
+                Column("timestamp", "timestamp", True),
+                Column("contact_id", "string"),
+                Column("event", "string"),
+                Column("quantity", "float"),
+            ),
+            references=(Reference("account_id", "accounts", "account_id"),),
+            help="one row per usage event",
+        ),
+        Table(
+            "contacts",
+            (
+                Column("contact_id", "string", True),
+                Column("account_id", "string", True),
+                Column("job_title", "string", help="free text, French or English"),
+                Column("department", "string"),
+                Column("seniority", "string"),
+                Column("age", "int"),
+                Column("role", "string", choices=ROLES),
+            ),
+            key="contact_id",
+            references=(Reference("account_id", "accounts", "account_id"),),
+        ),
+        Table(
+            "deals",
+            (
+                Column("deal_id", "string", True),
+                Column("account_id", "string", True),
+                Column("created_at", "date", True),
+                Column("status", "string", True, choices=("won", "lost", "open")),
+                Column("closed_at", "date"),
+                Column("amount", "float"),
+                Column("lost_reason", "string"),
+                Column("competitor", "string"),
+                Column("source", "string"),
+            ),
+            key="deal_id",
+            references=(Reference("account_id", "accounts", "account_id"),),
+        ),
+        Table(
+            "deal_stages",
+            (
+                Column("deal_id", "string", True),
+                Column("stage", "string", True),
+                Column("entered_at", "timestamp", True),
+            ),
+            references=(Reference("deal_id", "deals", "deal_id"),),
+            help="one row per stage entered",
+        ),
+        Table(
+            "touchpoints",
+            (
+                Column("account_id", "string", True),
+                Column("timestamp", "timestamp", True),
+                Column("channel", "string", True),
+                Column("contact_id", "string"),
+                Column("deal_id", "string"),
+                Column("content", "string"),
+            ),
+            references=(Reference("account_id", "accounts", "account_id"),),
+        ),
+        Table(
+            "notes",
+            (
+                Column("account_id", "string", True),
+                Column("date", "date", True),
+                Column(
+                    "kind",
+                    "string",
+                    True,
+                    choices=("interview", "call", "nps", "lost", "support"),
+                ),
+                Column("text", "string", True),
+            ),
+            references=(Reference("account_id", "accounts", "account_id"),),
+        ),
+    )
+}
+
+SQL_TYPES = {
+    "string": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+}
