@@ -1,11 +1,182 @@
-"""The ``personae`` command line: a thin shell over the library (see DESIGN §7)."""
+"""The ``personae`` command line: a thin shell over the library (DESIGN §7).
+
+Exit codes: 0 success, 2 bad input (every problem named), 1 unexpected failure.
+"""
 
 from __future__ import annotations
 
-import typer
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__)
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+from personae.errors import InputError, PersonaeError
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="personae: the 'Segments Clients & Personas' dossier, computed from your data.",
+)
+out_console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _handled(func: F) -> F:
+    """Turn the library's own errors into a clean message and exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            err_console.print(f"[bold red]Erreur :[/] {exc}", markup=True, highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+        except PersonaeError as exc:
+            err_console.print(f"[bold red]Échec :[/] {exc}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+AnswersOpt = Annotated[
+    Path | None, typer.Option("--answers", help="answers.yaml with the manual answers.")
+]
+DataOpt = Annotated[
+    str | None,
+    typer.Option("--data", help="Folder of CSV/Parquet tables, a .duckdb file."),
+]
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help="Database URL holding the tables (postgres://…).")
+]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="personae.toml settings file.")]
+TemplateOpt = Annotated[
+    Path | None, typer.Option("--template", help="Another template (default: Quickfund's).")
+]
+
+
+@app.command()
+@_handled
+def init(directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")]) -> None:
+    """Create a workspace: personae.toml, answers.yaml and data/README.md."""
+    from personae.questionnaire import load_questionnaire
+    from personae.workspace import init_workspace
+
+    for path in init_workspace(directory, load_questionnaire()):
+        out_console.print(f"écrit : {path}")
+    out_console.print(
+        f"Ensuite : déposez vos tables dans {directory / 'data'}, complétez "
+        f"{directory / 'answers.yaml'}, puis `personae report --data {directory / 'data'} "
+        f"--answers {directory / 'answers.yaml'} --config {directory / 'personae.toml'}`."
+    )
+
+
+@app.command()
+@_handled
+def report(
+    data: DataOpt = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    answers: AnswersOpt = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("personae-out"),
+    as_of: Annotated[str | None, typer.Option("--as-of", help="As-of date YYYY-MM-DD.")] = None,
+    template: TemplateOpt = None,
+) -> None:
+    """Write dossier.md and dossier.json into the output folder."""
+    from personae.report import run_report
+
+    if data and db:
+        raise typer.BadParameter("give --data or --db, not both")
+    result = run_report(
+        out=out,
+        answers=answers,
+        data=data or db,
+        config=config,
+        as_of=_as_of(as_of),
+        template=template,
+    )
+    d = result.dossier
+    out_console.print(f"{d.status} — répondues : {d.answered}/{d.total}")
+    for path in result.files.values():
+        out_console.print(f"écrit : {path}")
+
+
+@app.command()
+@_handled
+def status(
+    answers: AnswersOpt = None,
+    data: DataOpt = None,
+    config: ConfigOpt = None,
+    template: TemplateOpt = None,
+) -> None:
+    """Progress per section, and what each unanswered question is missing."""
+    from personae.report import make_dossier
+    from personae.status import progress_by_section
+
+    d = make_dossier(answers=answers, data=data, config=config, template=template)
+    table = Table(title=f"{d.questionnaire.title} — {d.status}")
+    table.add_column("Section")
+    table.add_column("Progression")
+    table.add_column("Répondues", justify="right")
+    for sec in progress_by_section(d):
+        bar = Progress(BarColumn(bar_width=20), TextColumn("{task.percentage:>3.0f} %"))
+        bar.add_task("", total=sec.total, completed=sec.answered)
+        table.add_row(
+            f"{sec.id}. {sec.title}", bar.make_tasks_table(bar.tasks), f"{sec.answered}/{sec.total}"
+        )
+    out_console.print(table)
+    out_console.print(f"Répondues : {d.answered}/{d.total}")
+    todo = [item for sec in progress_by_section(d) for item in sec.unanswered]
+    if todo:
+        out_console.print("\n[bold]À compléter[/]")
+        for qid, text, why in todo:
+            out_console.print(f"  {qid:>5}  {text}  [dim]— manque : {why}[/]", highlight=False)
+
+
+@app.command()
+@_handled
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("personae-demo"),
+    size: Annotated[str, typer.Option("--size", help="S, M or L.")] = "S",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+) -> None:
+    """Generate the demo company (Quickfund) and write its dossier."""
+    from personae.demo_run import run_demo
+
+    with Progress(console=err_console, transient=False) as progress:
+        tasks: dict[str, Any] = {}
+
+        def report_progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=total)
+            progress.update(tasks[step], completed=done, total=total)
+
+        result = run_demo(out, size=size.upper(), seed=seed, progress=report_progress)
+    d = result.dossier
+    out_console.print(f"{d.status} — répondues : {d.answered}/{d.total}")
+    for path in result.files.values():
+        out_console.print(f"écrit : {path}")
 
 
 def main() -> None:
-    app()
+    app(prog_name="personae")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

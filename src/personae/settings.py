@@ -120,7 +120,7 @@ def _coerce(name: str, value: Any, file: str) -> Any:
         if not isinstance(value, dict):
             raise bad
         return {str(k).lower(): str(v) for k, v in value.items()}
-    if isinstance(default, bool) or isinstance(default, str):
+    if isinstance(default, bool | str):
         if not isinstance(value, type(default)):
             raise bad
         if name in _CHOICES and value not in _CHOICES[name]:

@@ -160,7 +160,10 @@ TABLES: dict[str, Table] = {
                 Column("deal_id", "string"),
                 Column("content", "string"),
             ),
-            references=(Reference("account_id", "accounts", "account_id"),),
+            references=(
+                Reference("account_id", "accounts", "account_id"),
+                Reference("deal_id", "deals", "deal_id"),
+            ),
         ),
         Table(
             "notes",
@@ -179,6 +182,19 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+FREEFORM_TABLES: dict[str, str] = {
+    "market": "a firmographic universe for TAM, e.g. INSEE SIRENE StockUniteLegale",
+}
+"""Tables we know by name but whose columns are the file's own: loaded as they are."""
+
+DEFAULTS: dict[tuple[str, str], str] = {
+    ("accounts", "kind"): "B2B",
+    ("revenue", "recurring"): "true",
+    ("revenue", "period_start"): "date",
+    ("revenue", "period_end"): "period_start + 1 month",
+}
+"""What loading puts in an empty cell of these columns (described; applied in SQL)."""
 
 SQL_TYPES = {
     "string": "VARCHAR",

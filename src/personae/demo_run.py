@@ -1,0 +1,26 @@
+"""``personae demo``: the demo company's dossier, end to end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from personae.report import Report, make_dossier, write_report
+
+DEMO_ANSWERS = "demo_answers.yaml"
+
+
+def demo_answers_path() -> Path:
+    return Path(str(resources.files("personae.templates").joinpath(DEMO_ANSWERS)))
+
+
+def run_demo(
+    out: Path,
+    *,
+    size: str = "S",
+    seed: int = 0,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Report:
+    dossier = make_dossier(answers=demo_answers_path())
+    return Report(dossier, write_report(dossier, out))

@@ -1,0 +1,158 @@
+"""CSV files as people export them, read by DuckDB into an all-text table.
+
+The dialect is decided here, once per file: UTF-8 with or without BOM, ``,`` ``;`` or
+tab as separator (the one the header line uses most), ``"`` quotes. Every cell is read as
+VARCHAR; :mod:`personae.sources.values` parses them in SQL afterwards, so a bad value is
+reported with its line instead of failing the whole read. Rows DuckDB cannot split (too
+many or too few cells, an unterminated quote, bytes that are not UTF-8) are kept aside
+in a rejects table and reported with their line too.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from personae.errors import Problem
+
+SEPARATORS = (",", ";", "\t")
+
+_HINTS = {
+    "INVALID ENCODING": "save the file as « CSV UTF-8 » (Excel: Enregistrer sous › CSV UTF-8)",
+    "TOO MANY COLUMNS": "this row has more cells than the header: quote values containing "
+    "the separator, or remove the extra separators",
+    "MISSING COLUMNS": "this row has fewer cells than the header: add the missing separators",
+    "UNQUOTED VALUE": 'close the quote (") opened in this row, or double the quotes inside it',
+}
+
+
+@dataclass
+class RawCsv:
+    """An all-VARCHAR DuckDB table holding one CSV file, and what went wrong reading it."""
+
+    table: str
+    columns: list[str]
+    separator: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_header(path: Path) -> tuple[list[str], str]:
+    """The header's cell names and the separator, from the first line of the file."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as f:
+        first = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
+    if not first.strip():
+        return [], ","
+    separator = max(SEPARATORS, key=lambda s: (first.count(s), s == ","))
+    names = next(csv.reader([first], delimiter=separator, quotechar='"'), [])
+    return names, separator
+
+
+def _unique_names(names: list[str], file: str) -> tuple[list[str], list[Problem]]:
+    seen: set[str] = set()
+    out: list[str] = []
+    problems: list[Problem] = []
+    for i, raw in enumerate(names, start=1):
+        name = raw.strip() or f"column{i}"
+        if name in seen:
+            problems.append(
+                Problem(
+                    file,
+                    f"column {name!r} appears twice in the header",
+                    line=1,
+                    column=name,
+                    hint="rename or remove one of the two columns",
+                )
+            )
+            name = f"{name}_{i}"
+        seen.add(name)
+        out.append(name)
+    return out, problems
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str) -> RawCsv:
+    """Read ``path`` into the all-VARCHAR table ``table`` of ``con``.
+
+    ``file`` is how problems name the file. Rows in file order, so a row's line number
+    is its ``rowid`` + 2 (exact unless the file has blank lines or cells spanning lines).
+    """
+    names, separator = read_header(path)
+    if not names:
+        con.execute(f"CREATE OR REPLACE TABLE {_ident(table)} (_empty VARCHAR)")
+        empty = Problem(
+            file, "the file is empty: no header line", line=1, hint="export it again with a header"
+        )
+        return RawCsv(table, [], separator, [empty])
+    columns, problems = _unique_names(names, file)
+    spec = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in columns) + "}"
+    rejects, scan = f"_rejects_{table}", f"_rejects_scan_{table}"
+    con.execute(
+        f"CREATE OR REPLACE TABLE {_ident(table)} AS SELECT * FROM read_csv("
+        f"{_sql_str(str(path))}, auto_detect = false, header = true, columns = {spec},"
+        f" delim = {_sql_str(separator)}, quote = '\"', escape = '\"',"
+        f" store_rejects = true, rejects_table = {_sql_str(rejects)},"
+        f" rejects_scan = {_sql_str(scan)})"
+    )
+    problems += _rejected(con, rejects, file)
+    con.execute(f"DROP TABLE IF EXISTS {_ident(rejects)}")
+    con.execute(f"DROP TABLE IF EXISTS {_ident(scan)}")
+    return RawCsv(table, columns, separator, problems)
+
+
+def _rejected(
+    con: duckdb.DuckDBPyConnection, rejects: str, file: str, cap: int = 20
+) -> list[Problem]:
+    rows = con.execute(
+        f"SELECT error_type, line, column_name, csv_line, error_message,"
+        f" count(*) OVER (PARTITION BY error_type) AS n"
+        f" FROM {_ident(rejects)} ORDER BY line"
+    ).fetchall()
+    problems: list[Problem] = []
+    shown: dict[str, int] = {}
+    for kind, line, column, text, message, n in rows:
+        if kind == "INVALID ENCODING":
+            if kind not in shown:
+                problems.append(
+                    Problem(
+                        file,
+                        f"the file is not UTF-8 text: {n} rows cannot be read, the first on"
+                        f" line {line}",
+                        line=int(line),
+                        hint=_HINTS[kind],
+                    )
+                )
+            shown[kind] = 1
+            continue
+        shown[kind] = shown.get(kind, 0) + 1
+        if shown[kind] <= cap:
+            problems.append(
+                Problem(
+                    file,
+                    f"this row cannot be read: {message}",
+                    line=int(line),
+                    column=column if kind != "TOO MANY COLUMNS" else None,
+                    value=str(text).rstrip("\r\n")[:200],
+                    hint=_HINTS.get(kind, "fix this row"),
+                )
+            )
+        elif shown[kind] == cap + 1:
+            problems.append(
+                Problem(
+                    file,
+                    f"… and {n - cap} more rows that cannot be read ({n} in all)",
+                    hint=_HINTS.get(kind, "fix these rows"),
+                )
+            )
+    return problems

@@ -1,0 +1,32 @@
+"""``personae init``: a workspace with personae.toml, answers.yaml and data/README.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from personae.answers import skeleton
+from personae.errors import InputError, Problem
+from personae.outputs import write_files
+from personae.questionnaire import Questionnaire
+from personae.settings import settings_toml
+from personae.sources import data_readme
+
+WORKSPACE_FILES = ("personae.toml", "answers.yaml", "data/README.md")
+
+
+def init_workspace(directory: Path, q: Questionnaire) -> list[Path]:
+    """Create the workspace files; refuse to overwrite any that exists."""
+    existing = [directory / f for f in WORKSPACE_FILES if (directory / f).exists()]
+    if existing:
+        raise InputError(
+            f"{directory}: a workspace is already there",
+            [
+                Problem(str(p), "already exists", hint="edit it, or init another folder")
+                for p in existing
+            ],
+        )
+    written = write_files(
+        directory, {"personae.toml": settings_toml(), "answers.yaml": skeleton(q)}
+    )
+    written.update(write_files(directory / "data", {"README.md": data_readme()}))
+    return list(written.values())

@@ -1,0 +1,97 @@
+"""The command line, through Typer's test runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from personae.cli import app
+
+runner = CliRunner()
+
+
+def test_init_writes_a_workspace_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    result = runner.invoke(app, ["init", str(ws)])
+    assert result.exit_code == 0, result.output
+    assert (ws / "answers.yaml").read_text(encoding="utf-8").count('\n"') >= 138
+    assert "active_window_days = 90" in (ws / "personae.toml").read_text(encoding="utf-8")
+    assert "revenue" in (ws / "data" / "README.md").read_text(encoding="utf-8")
+    before = (ws / "answers.yaml").read_text(encoding="utf-8")
+    (ws / "answers.yaml").write_text(before + '"1.1": "Mes réponses"\n', encoding="utf-8")
+    again = runner.invoke(app, ["init", str(ws)])
+    assert again.exit_code == 2
+    assert "already exists" in again.output
+    assert "Mes réponses" in (ws / "answers.yaml").read_text(encoding="utf-8")
+
+
+def test_report_with_no_answers(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    md = (out / "dossier.md").read_text(encoding="utf-8")
+    assert "**Répondues : 0/63**" in md
+    doc = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+    assert doc["progress"] == {"answered": 0, "total": 63}
+    assert len(doc["questions"]) == 63
+    assert doc["questions"][0] == {
+        "id": "1.1",
+        "section": "1",
+        "text": "Combien de clients avez-vous au total ?",
+        "answered": False,
+        "answer": None,
+        "source": None,
+    }
+
+
+def test_report_with_complete_answers(tmp_path: Path, complete_answers: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--answers", str(complete_answers), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "63/63" in result.output
+    doc = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+    assert doc["status"] == "✅ Complété"
+    assert {q["source"] for q in doc["questions"]} == {"manual"}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('"1.1": [oops\n', "answers.yaml:2"),
+        ('"1.1": ok\n"9.99": x\n', "answers.yaml:2"),
+        ('"1.pays": beaucoup\n', "1.pays"),
+    ],
+)
+def test_bad_answers_exit_2_and_leave_the_output_untouched(
+    tmp_path: Path, content: str, expected: str
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "dossier.md").write_text("previous", encoding="utf-8")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(content, encoding="utf-8")
+    result = runner.invoke(app, ["report", "--answers", str(answers), "--out", str(out)])
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert (out / "dossier.md").read_text(encoding="utf-8") == "previous"
+    assert sorted(p.name for p in out.iterdir()) == ["dossier.md"]
+
+
+def test_status_lists_progress_and_unanswered(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text('"1.1": "120 clients"\n"1.2": "80"\n', encoding="utf-8")
+    result = runner.invoke(app, ["status", "--answers", str(answers)], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    assert "2/6" in result.output
+    assert "Répondues : 2/63" in result.output
+    assert "1.3" in result.output and "réponse manuelle" in result.output
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or (command.callback.__name__ if command.callback else "")
+        assert f"personae {name}" in readme, name
