@@ -37,10 +37,10 @@ def _handled(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            err_console.print(f"[bold red]Erreur :[/] {exc}", markup=True, highlight=False)
+            err_console.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
             raise typer.Exit(exc.exit_code) from None
         except PersonaeError as exc:
-            err_console.print(f"[bold red]Échec :[/] {exc}", highlight=False)
+            err_console.print(f"[bold red]Failed:[/] {exc}", highlight=False)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -79,10 +79,10 @@ def init(directory: Annotated[Path, typer.Argument(help="Folder of the new works
     from personae.workspace import init_workspace
 
     for path in init_workspace(directory, load_questionnaire()):
-        out_console.print(f"écrit : {path}")
+        out_console.print(f"wrote {path}")
     out_console.print(
-        f"Ensuite : déposez vos tables dans {directory / 'data'}, complétez "
-        f"{directory / 'answers.yaml'}, puis `personae report --data {directory / 'data'} "
+        f"Next: put your tables in {directory / 'data'}, fill in "
+        f"{directory / 'answers.yaml'}, then run `personae report --data {directory / 'data'} "
         f"--answers {directory / 'answers.yaml'} --config {directory / 'personae.toml'}`."
     )
 
@@ -112,9 +112,9 @@ def report(
         template=template,
     )
     d = result.dossier
-    out_console.print(f"{d.status} — répondues : {d.answered}/{d.total}")
+    out_console.print(f"{d.status} — answered: {d.answered}/{d.total}")
     for path in result.files.values():
-        out_console.print(f"écrit : {path}")
+        out_console.print(f"wrote {path}")
 
 
 @app.command()
@@ -149,6 +149,60 @@ def status(
             out_console.print(f"  {qid:>5}  {text}  [dim]— manque : {why}[/]", highlight=False)
 
 
+def _print_problems(title: str, problems: list[Any], style: str) -> None:
+    if not problems:
+        return
+    err_console.print(f"[bold {style}]{title} ({len(problems)})[/]")
+    for p in problems:
+        err_console.print(f"  - {p}", highlight=False, markup=False)
+
+
+@app.command()
+@_handled
+def validate(
+    data: Annotated[
+        str,
+        typer.Option(
+            "--data", help="Folder of CSV/Parquet tables, a .duckdb file or a database URL."
+        ),
+    ],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="As-of date YYYY-MM-DD.")] = None,
+) -> None:
+    """Check the input tables and list every problem (exit 2 on errors)."""
+    from personae.sources import validate as validate_source
+
+    result = validate_source(data, as_of=_as_of(as_of))
+    table = Table(title=f"Tables in {data}")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, rows in result.tables.items():
+        table.add_row(name, f"{rows:,}".replace(",", "\u202f"))
+    out_console.print(table)
+    _print_problems("Errors", result.errors, "red")
+    _print_problems("Warnings", result.warnings, "yellow")
+    if not result.ok:
+        err_console.print("Fix these errors, then run `personae validate` again.")
+        raise typer.Exit(2)
+    out_console.print("[green]The data is valid.[/]")
+
+
+@app.command("import")
+@_handled
+def import_(
+    source: Annotated[str, typer.Argument(help="hubspot or stripe.")],
+    files: Annotated[list[Path], typer.Argument(help="The export files (CSV).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the canonical tables.")],
+) -> None:
+    """Turn HubSpot or Stripe exports into canonical tables."""
+    from personae.importers import IMPORTERS
+
+    if source not in IMPORTERS:
+        raise typer.BadParameter(f"unknown source {source!r}; choose {', '.join(IMPORTERS)}")
+    written = IMPORTERS[source](files, out)
+    for name, path in written.items():
+        out_console.print(f"{name}: {path}")
+
+
 @app.command()
 @_handled
 def demo(
@@ -169,9 +223,9 @@ def demo(
 
         result = run_demo(out, size=size.upper(), seed=seed, progress=report_progress)
     d = result.dossier
-    out_console.print(f"{d.status} — répondues : {d.answered}/{d.total}")
+    out_console.print(f"{d.status} — answered: {d.answered}/{d.total}")
     for path in result.files.values():
-        out_console.print(f"écrit : {path}")
+        out_console.print(f"wrote {path}")
 
 
 def main() -> None:

@@ -38,11 +38,11 @@ class Problem:
             where += f":{self.line}"
         parts = [where]
         if self.column:
-            parts.append(f"colonne {self.column!r}")
+            parts.append(f"column {self.column!r}")
         head = ", ".join(parts)
         text = f"{head}: {self.message}"
         if self.value is not None:
-            text += f" (valeur : {self.value!r})"
+            text += f" (value: {self.value!r})"
         if self.hint:
             text += f" — {self.hint}"
         return text
