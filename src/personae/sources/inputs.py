@@ -163,7 +163,7 @@ def _open_folder(folder: Path) -> Staging:
         seen[name] = path
         try:
             raw = _read_file(duck, name, path, kind, staging.problems)
-        except Exception as exc:  # a file DuckDB cannot read at all
+        except (duckdb.Error, OSError) as exc:  # a file DuckDB cannot read at all
             staging.problems.append(
                 Problem(file, f"cannot read the file: {_first_line(exc)}", hint=_READ_HINT[kind])
             )
