@@ -95,3 +95,26 @@ def test_every_command_is_documented_in_the_readme() -> None:
     for command in app.registered_commands:
         name = command.name or (command.callback.__name__ if command.callback else "")
         assert f"personae {name}" in readme, name
+
+
+def test_import_then_validate(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures"
+    out = tmp_path / "data"
+    hub = sorted((fixtures / "hubspot" / "en").glob("*.csv"))
+    result = runner.invoke(app, ["import", "hubspot", *map(str, hub), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    stripe = sorted((fixtures / "stripe").glob("*.csv"))
+    result = runner.invoke(app, ["import", "stripe", *map(str, stripe), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "revenue" in result.output
+    result = runner.invoke(app, ["validate", "--data", str(out)])
+    assert result.exit_code == 0, result.output
+
+
+def test_import_refuses_a_file_of_the_other_vendor(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures"
+    stripe = sorted((fixtures / "stripe").glob("*.csv"))
+    result = runner.invoke(app, ["import", "hubspot", str(stripe[0]), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "personae import stripe" in result.output
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())

@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 bad input (every problem named), 1 unexpected failure.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -194,13 +195,17 @@ def import_(
     out: Annotated[Path, typer.Option("--out", help="Folder for the canonical tables.")],
 ) -> None:
     """Turn HubSpot or Stripe exports into canonical tables."""
-    from personae.importers import IMPORTERS
+    from personae.importers import IMPORTERS, ImporterWarning
 
     if source not in IMPORTERS:
         raise typer.BadParameter(f"unknown source {source!r}; choose {', '.join(IMPORTERS)}")
-    written = IMPORTERS[source](files, out)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ImporterWarning)
+        written = IMPORTERS[source](files, out)
     for name, path in written.items():
         out_console.print(f"{name}: {path}")
+    skipped = [w.message.problem for w in caught if isinstance(w.message, ImporterWarning)]
+    _print_problems("Warnings", skipped, "yellow")
 
 
 @app.command()

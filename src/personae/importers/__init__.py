@@ -1,0 +1,30 @@
+"""Importers: real exports (HubSpot, Stripe) -> the canonical tables of DESIGN §3.
+
+Each importer reads CSV export files, recognises each one by its header row, and writes
+canonical CSVs into a folder, atomically, or raises
+:class:`~personae.errors.ImportFormatError` listing every problem and writes nothing.
+What it skipped without failing is reported as an :class:`ImporterWarning`.
+
+    >>> from personae.importers import IMPORTERS
+    >>> sorted(IMPORTERS)
+    ['hubspot', 'stripe']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from personae.importers._tables import ImporterWarning
+from personae.importers.hubspot import import_hubspot
+from personae.importers.stripe import import_stripe
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from pathlib import Path
+
+__all__ = ["IMPORTERS", "ImporterWarning", "import_hubspot", "import_stripe"]
+
+IMPORTERS: dict[str, Callable[[Sequence[Path], Path], dict[str, Path]]] = {
+    "hubspot": import_hubspot,
+    "stripe": import_stripe,
+}
