@@ -23,8 +23,8 @@ import ibis.expr.types as ir
 
 from personae.errors import Problem
 from personae.sources import schema
-from personae.sources.inputs import Staged
 from personae.sources.problems import CAP, capped
+from personae.sources.staging import Staged
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from personae.errors import DataError, Problem
-from personae.sources.inputs import display_url
+from personae.sources.staging import display_url
 from personae.sources.validation import inspect
 
 

@@ -9,74 +9,50 @@ problems found so far (missing tables and columns, unreadable rows, unparsable c
   in-memory DuckDB: CSV copied into typed tables, Parquet read in place through views.
 - A **DuckDB file** (``.duckdb``, ``.ddb``, ``.db``) is attached read-only; its tables
   with canonical names are typed through views.
-- A **URL** (``postgres://…``) is opened with ``ibis.connect``; its tables with canonical
-  names are cast to the canonical types as Ibis expressions, run by that database.
+- A **URL** (``postgres://…``) is opened with ``ibis.connect``
+  (:mod:`~personae.sources.database`); ``duckdb://PATH`` is a DuckDB file.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 import ibis
-import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
-from personae.errors import EngineError, Problem
+from personae.errors import Problem
 from personae.sources import schema
 from personae.sources.csvfiles import read_csv
-from personae.sources.problems import capped
-from personae.sources.typed import (
-    RawRelation,
-    ident,
-    literal,
-    match_columns,
-    missing_columns,
-    type_relation,
-)
+from personae.sources.database import open_url
+from personae.sources.staging import KNOWN, Staged, Staging, display_url, first_line
+from personae.sources.typed import RawRelation, ident, literal, type_relation
+
+__all__ = ["KNOWN", "Staged", "Staging", "display_url", "open_source"]
 
 DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
-KNOWN = (*schema.TABLES, *schema.FREEFORM_TABLES)
-
-
-@dataclass
-class Staged:
-    """One canonical table found in the source."""
-
-    name: str
-    file: str
-    typed: ir.Table  # canonical types, defaults applied, plus ``_line``
-    public: ir.Table  # the same without ``_line``
-    complete: bool = True  # every required column is there
-
-
-@dataclass
-class Staging:
-    con: BaseBackend
-    tables: dict[str, Staged] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    unreadable: set[str] = field(default_factory=set)  # tables whose file cannot be read
 
 
 def open_source(source: str | os.PathLike[str]) -> Staging:
     """Find and type the canonical tables of ``source`` (a folder, a DuckDB file, a URL)."""
     text = os.fspath(source)
-    if "://" in text:
-        staging = _open_url(text)
+    if text.startswith("duckdb://") and text[len("duckdb://") :] not in ("", ":memory:"):
+        # Attached like a .duckdb path: ibis 12's DuckDB table listing breaks on DuckDB 2.
+        staging = _open_duckdb_file(Path(text[len("duckdb://") :]))
+    elif "://" in text:
+        staging = open_url(text)
     else:
         path = Path(text)
         if path.is_dir():
             staging = _open_folder(path)
-        elif path.is_file() and path.suffix.lower() in DUCKDB_SUFFIXES:
+        elif path.suffix.lower() in DUCKDB_SUFFIXES:
             staging = _open_duckdb_file(path)
         else:
             what = "no such folder" if not path.exists() else "not a folder nor a DuckDB file"
-            con = ibis.duckdb.connect()
+            con = _duckdb()
             return Staging(
                 con,
                 problems=[
@@ -95,11 +71,18 @@ def open_source(source: str | os.PathLike[str]) -> Staging:
                     _where(text, name),
                     f"required table {name!r} is missing",
                     hint=f"add {name}.csv or {name}.parquet (see data/README.md)"
-                    if "://" not in text
+                    if Path(text).is_dir()
                     else f"create a table named {name!r}",
                 )
             )
     return staging
+
+
+def _duckdb() -> BaseBackend:
+    """A fresh in-memory DuckDB, quiet (no progress bar on the terminal)."""
+    con = ibis.duckdb.connect()
+    con.con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _where(source: str, name: str) -> str:
@@ -107,15 +90,6 @@ def _where(source: str, name: str) -> str:
         return display_url(source)
     path = Path(source)
     return str(path / f"{name}.csv") if path.is_dir() else source
-
-
-def display_url(url: str) -> str:
-    """The URL without its password, fit to print."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _data_format(path: Path) -> tuple[str, str] | None:
@@ -128,7 +102,7 @@ def _data_format(path: Path) -> tuple[str, str] | None:
 
 
 def _open_folder(folder: Path) -> Staging:
-    con = ibis.duckdb.connect()
+    con = _duckdb()
     staging = Staging(con)
     duck = con.con
     seen: dict[str, Path] = {}
@@ -165,7 +139,7 @@ def _open_folder(folder: Path) -> Staging:
             raw = _read_file(duck, name, path, kind, staging.problems)
         except (duckdb.Error, OSError) as exc:  # a file DuckDB cannot read at all
             staging.problems.append(
-                Problem(file, f"cannot read the file: {_first_line(exc)}", hint=_READ_HINT[kind])
+                Problem(file, f"cannot read the file: {first_line(exc)}", hint=_READ_HINT[kind])
             )
             raw = False
         if raw is False:
@@ -181,10 +155,6 @@ _READ_HINT = {
     "csv": "export it again as CSV (UTF-8, with a header line)",
     "parquet": "check that it is a Parquet file, or export it again",
 }
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _read_file(
@@ -235,7 +205,7 @@ def _stage(staging: Staging, duck: duckdb.DuckDBPyConnection, raw: RawRelation) 
 
 
 def _open_duckdb_file(path: Path) -> Staging:
-    con = ibis.duckdb.connect()
+    con = _duckdb()
     staging = Staging(con)
     duck = con.con
     try:
@@ -244,10 +214,11 @@ def _open_duckdb_file(path: Path) -> Staging:
         staging.problems.append(
             Problem(
                 str(path),
-                f"cannot open the DuckDB file: {_first_line(exc)}",
+                f"cannot open the DuckDB file: {first_line(exc)}",
                 hint="check the path, and that no other program holds the file open for writing",
             )
         )
+        staging.unreadable.update(schema.TABLES)
         return staging
     rows = duck.execute(
         "SELECT table_name FROM information_schema.tables"
@@ -265,97 +236,3 @@ def _open_duckdb_file(path: Path) -> Staging:
             continue
         _stage(staging, duck, RawRelation(name, file, relation, _describe(duck, relation)))
     return staging
-
-
-def _open_url(url: str) -> Staging:
-    shown = display_url(url)
-    try:
-        con = ibis.connect(url)
-        names = con.list_tables()
-    except Exception as exc:
-        raise EngineError(f"cannot connect to {shown}: {_first_line(exc)}") from exc
-    staging = Staging(con)
-    for found in sorted(names):
-        name = found.lower()
-        if name not in KNOWN or name in staging.tables:
-            continue
-        t = con.table(found)
-        file = f"{shown}#{found}"
-        if name in schema.FREEFORM_TABLES:
-            staging.tables[name] = Staged(name, file, t, t)
-            continue
-        typed, problems, complete = _type_expression(schema.TABLES[name], t, file)
-        staging.problems += problems
-        staging.tables[name] = Staged(name, file, typed, typed.drop("_line"), complete)
-    return staging
-
-
-_IBIS_TYPES = {
-    "string": "string",
-    "int": "int64",
-    "float": "float64",
-    "bool": "boolean",
-    "date": "date",
-    "timestamp": "timestamp",
-}
-
-
-def _type_expression(
-    table: schema.Table, t: ir.Table, file: str
-) -> tuple[ir.Table, list[Problem], bool]:
-    """A database table cast to the canonical types, as an Ibis expression (no copy)."""
-    present = match_columns(table, list(t.columns))
-    problems = missing_columns(table, file, list(t.columns), present, header=False)
-    columns: dict[str, ir.Value] = {"_line": ibis.null("int64")}
-    for column in table.columns:
-        target = _IBIS_TYPES[column.type]
-        if column.name not in present:
-            columns[column.name] = ibis.null(target)
-            continue
-        value = t[present[column.name]]
-        if value.type() != ibis.dtype(target):
-            value = value.cast(target)
-            try:  # a cast the database cannot do fails here, not in the middle of a report
-                t.aggregate(n=value.count()).to_pyarrow()
-            except Exception as exc:
-                problems.append(
-                    Problem(
-                        file,
-                        f"column {column.name!r} ({t[present[column.name]].type()}) cannot be"
-                        f" read as {target}: {_first_line(exc)}",
-                        column=column.name,
-                        hint=f"convert the column to {schema.SQL_TYPES[column.type]}",
-                    )
-                )
-                value = ibis.null(target)
-        if column.choices:
-            low = value.lower()
-            value = ibis.cases(*((low == c.lower(), c) for c in column.choices), else_=value)
-        columns[column.name] = value
-    required = [c for c in table.required_columns if c in present]
-    if required:
-        counts = t.aggregate(**{c: t[present[c]].isnull().sum() for c in required}).to_pyarrow()
-        for c in required:
-            total = int(counts[c][0].as_py() or 0)
-            problems += capped(
-                file, c, f"rows with an empty {c}", total, [],
-                f"{c} is empty but required", f"{c} is required: fill it in, or remove the row",
-            )  # fmt: skip
-    extras = [c for c in t.columns if c not in present.values() and c not in columns]
-    typed = t.select(**columns, **{c: t[c] for c in extras})
-    typed = typed.mutate(**_ibis_defaults(table.name, typed))
-    return typed, problems, all(c in present for c in table.required_columns)
-
-
-def _ibis_defaults(name: str, t: ir.Table) -> dict[str, ir.Value]:
-    """``schema.DEFAULTS`` as Ibis expressions."""
-    if name == "accounts":
-        return {"kind": t.kind.fill_null("B2B")}
-    if name == "revenue":
-        start = t.period_start.fill_null(t.date)
-        return {
-            "recurring": t.recurring.fill_null(True),
-            "period_start": start,
-            "period_end": t.period_end.fill_null((start + ibis.interval(months=1)).cast("date")),
-        }
-    return {}

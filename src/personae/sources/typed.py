@@ -6,7 +6,8 @@ file. :func:`type_relation` creates, in the same connection:
 
 - ``_typed_NAME``: every canonical column with its type from ``schema.SQL_TYPES``
   (absent optional columns as typed NULLs), defaults applied (``schema.DEFAULTS``), values
-  of columns with choices normalised to their canonical case, the file's extra columns
+  of columns with choices normalised to their canonical case, country codes in capitals,
+  text trimmed (an empty cell is NULL), the file's extra columns
   as they are, and ``_line``, the row's line in the file (NULL when unknown). A table
   (copied) for CSV, a view (read in place) otherwise.
 - ``NAME``: a view of it without ``_line``: what the rest of personae sees.

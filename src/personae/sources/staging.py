@@ -1,0 +1,48 @@
+"""What opening a source gives: each canonical table typed, and the problems so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
+
+from personae.errors import Problem
+from personae.sources import schema
+
+KNOWN = (*schema.TABLES, *schema.FREEFORM_TABLES)
+"""Every table name personae knows."""
+
+
+@dataclass
+class Staged:
+    """One canonical table found in the source."""
+
+    name: str
+    file: str
+    typed: ir.Table  # canonical types, defaults applied, plus ``_line``
+    public: ir.Table  # the same without ``_line``
+    complete: bool = True  # every required column is there
+
+
+@dataclass
+class Staging:
+    con: BaseBackend
+    tables: dict[str, Staged] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # tables whose file cannot be read
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, fit to print."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message, for a one-line problem."""
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
