@@ -1,0 +1,148 @@
+"""The as-of date T, the windows W and W', and the month calendar (DESIGN §4, notation).
+
+Months are numbered by ``month_idx = 12 × year + month − 1`` so that month arithmetic is
+plain integer arithmetic on every engine. Each month of the grid has one evaluation
+date ``at``: its last day, or T itself for T's month (so that "MRR at T" and the grid
+agree when T is not a month end).
+"""
+
+from __future__ import annotations
+
+import calendar as _cal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from personae.errors import DataError, Problem
+from personae.metrics.query import scalar
+from personae.settings import Settings
+
+
+def month_idx(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def month_start(idx: int) -> date:
+    return date(idx // 12, idx % 12 + 1, 1)
+
+
+def month_end(idx: int) -> date:
+    y, m = idx // 12, idx % 12 + 1
+    return date(y, m, _cal.monthrange(y, m)[1])
+
+
+def month_label(idx: int) -> str:
+    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+def is_month_end(d: date) -> bool:
+    return d == month_end(month_idx(d))
+
+
+def shift_months(d: date, months: int) -> date:
+    """d moved by whole months; a month end stays a month end, other days are clamped."""
+    idx = month_idx(d) + months
+    last = month_end(idx)
+    return last if is_month_end(d) else last.replace(day=min(d.day, last.day))
+
+
+def whole_months(start: date, end: date) -> int:
+    """Whole months from start to the end of day ``end`` (0 when end is before start).
+
+    1 Jan → 31 Dec is 12 months; 15 Jan → 31 Dec is 11.
+    """
+    stop = end + timedelta(days=1)
+    n = month_idx(stop) - month_idx(start) - (1 if stop.day < start.day else 0)
+    return max(n, 0)
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
+    """settings.as_of, or the last day of the month of the latest revenue date."""
+    if settings.as_of is not None:
+        return settings.as_of
+    latest = scalar(tables["revenue"].date.max())
+    if latest is None:
+        raise DataError(
+            "revenue: no dated line, the as-of date cannot be chosen",
+            [Problem("revenue", "the table has no row", column="date", hint="give --as-of")],
+        )
+    return month_end(month_idx(_as_date(latest)))
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """T and the windows derived from it.
+
+    ``W`` is (t12, t]; ``W'`` is (t24, t12]; the last ``active_days`` days are
+    [recent_start, t]. The grid runs over months ``grid_start … idx_t``; the movements
+    are reported from ``first_idx`` (the first revenue month) on.
+    """
+
+    t: date
+    t12: date
+    t24: date
+    recent_start: date
+    first_idx: int
+    grid_start: int
+
+    @property
+    def idx_t(self) -> int:
+        return month_idx(self.t)
+
+    def at(self, idx: int) -> date:
+        """The evaluation date of month idx: its last day, or T for T's month."""
+        return self.t if idx == self.idx_t else month_end(idx)
+
+    def window(self) -> dict[str, str]:
+        return {
+            "start_exclusive": self.t12.isoformat(),
+            "end": self.t.isoformat(),
+            "previous_start_exclusive": self.t24.isoformat(),
+            "previous_end": self.t12.isoformat(),
+            "recent_start": self.recent_start.isoformat(),
+        }
+
+
+def build_calendar(tables: Mapping[str, ibis.Table], settings: Settings) -> Calendar:
+    t = resolve_as_of(tables, settings)
+    first = scalar(tables["revenue"].date.min())
+    first_idx = month_idx(_as_date(first)) if first is not None else None
+    idx_t = month_idx(t)
+    if first_idx is None:
+        first_idx = idx_t + 1
+    return Calendar(
+        t=t,
+        t12=shift_months(t, -12),
+        t24=shift_months(t, -24),
+        recent_start=t - timedelta(days=settings.active_window_days - 1),
+        first_idx=first_idx,
+        # 12 months before T's month at least, so that the churn months of W are on the grid.
+        grid_start=min(first_idx, idx_t - 12),
+    )
+
+
+MONTHS_SCHEMA = pa.schema([("month_idx", pa.int64()), ("at", pa.date32())])
+POINTS_SCHEMA = pa.schema([("point", pa.int64()), ("at", pa.date32())])
+
+
+def months_columns(cal: Calendar) -> dict[str, list[Any]]:
+    """One row per grid month: ``month_idx`` and its evaluation date ``at``."""
+    idxs = list(range(cal.grid_start, cal.idx_t + 1))
+    return {"month_idx": idxs, "at": [cal.at(i) for i in idxs]}
+
+
+def points_columns(cal: Calendar) -> dict[str, list[Any]]:
+    """The two snapshot dates: ``point`` 0 is T, −12 is T − 12 months."""
+    return {"point": [0, -12], "at": [cal.t, cal.t12]}

@@ -1,0 +1,96 @@
+"""compute_metrics: every number of the dossier, from the canonical tables (DESIGN §4, §6).
+
+The order of the work: the calendar (T, W, W'), the account-month MRR grid and the
+per-account table (both temporary tables on the backend), then each metric family as
+aggregates of those. Temporary tables are dropped at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import ibis
+
+from personae.metrics import deals as _deals
+from personae.metrics import firmographics as fg
+from personae.metrics import groups as _groups
+from personae.metrics.accounts import activeness, build_accounts
+from personae.metrics.calendar import build_calendar
+from personae.metrics.churn import churn
+from personae.metrics.context import Context
+from personae.metrics.expansion import expansion
+from personae.metrics.journey import journey
+from personae.metrics.mrr import build_grid, movements
+from personae.metrics.overview import overview
+from personae.metrics.top import top_clients
+from personae.settings import Settings
+
+LTV_METHOD = "v1 : ARPA × marge brute / churn mensuel"
+
+
+def _ordered(rows: list[dict[str, Any]], order: list[str]) -> list[dict[str, Any]]:
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(rows, key=lambda r: (rank.get(r["name"], len(rank)), r["name"]))
+
+
+def compute_metrics(
+    con: ibis.BaseBackend, tables: Mapping[str, ibis.Table], settings: Settings
+) -> dict[str, Any]:
+    """The ``metrics`` object of dossier.json (see schemas/dossier.schema.json)."""
+    cal = build_calendar(tables, settings)
+    ctx = Context(con, tables, settings, cal)
+    revenue = tables["revenue"]
+    ctx.record("calendar", revenue.aggregate(first=revenue.date.min(), last=revenue.date.max()))
+    try:
+        basis = fg.segment_basis(tables["accounts"], settings)
+        active = activeness(ctx)
+        grid = build_grid(ctx)
+        facts = build_accounts(ctx, grid, basis, active)
+
+        over = overview(ctx, facts, active)
+        mrr_rows, identity = movements(ctx, grid)
+        cycle = _deals.sales_cycle_by(ctx, facts, "size_band")
+        seg_sums = _groups.group_sums(ctx, facts, "segment", "segments")
+        clients = {k: s.clients for k, s in seg_sums.items()}
+        churn_out = churn(ctx, grid, facts, clients)
+        monthly = {r["name"]: r["monthly"]["value"] for r in churn_out["by_segment"]}
+        segments = _groups.segments(ctx, seg_sums, monthly)
+        order = [r["name"] for r in segments]
+        churn_out["by_segment"] = _ordered(churn_out["by_segment"], order)
+        exp = expansion(ctx, facts, clients)
+        exp["by_segment"] = _ordered(exp["by_segment"], order)
+        by_arr = over["mrr"] > 0
+
+        result: dict[str, Any] = {
+            "as_of": cal.t.isoformat(),
+            "currency": settings.currency,
+            "window": cal.window(),
+            "overview": over,
+            "segmentation": {
+                "by": basis,
+                "label": fg.SEGMENT_BASES[basis],
+                "segments": len(segments),
+                "ltv_method": LTV_METHOD,
+                "gross_margin": settings.gross_margin,
+            },
+            "sizes": _groups.sizes(ctx, facts, cycle),
+            "industries": _groups.industries(ctx, facts),
+            "regions": _groups.regions(ctx, facts),
+            "segments": segments,
+            "churn": churn_out,
+            "expansion": exp,
+            "mrr_movements": mrr_rows,
+            "checks": {"mrr_identity": identity},
+            "top_clients": top_clients(ctx, facts, by_arr),
+            "top_clients_ranked_by": "arr" if by_arr else "revenue",
+            "lost_reasons": _deals.lost_reasons(ctx, facts),
+            "win_rate": _deals.win_rate(ctx),
+            "deals": _deals.sales_cycle(ctx),
+            "journey": journey(ctx),
+        }
+    finally:
+        ctx.drop_temp_tables()
+    result["missing"] = ctx.missing
+    result["provenance"] = ctx.provenance_map()
+    return result

@@ -1,0 +1,77 @@
+"""What every metric family shares: the backend, the tables, the settings, the calendar,
+and the two records the dossier needs beside the numbers — the SQL each family ran
+(provenance) and the metrics that could not be computed for want of a table (missing).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from personae.metrics.calendar import Calendar
+from personae.metrics.query import rows
+from personae.settings import Settings
+
+
+@dataclass
+class Context:
+    con: ibis.BaseBackend
+    tables: Mapping[str, ibis.Table]
+    settings: Settings
+    cal: Calendar
+    provenance: dict[str, list[str]] = field(default_factory=dict)
+    missing: list[dict[str, str]] = field(default_factory=list)
+    temp_tables: list[str] = field(default_factory=list)
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    def need(self, metric: str, *tables: str) -> bool:
+        """True when every table is present; else record the metric as missing."""
+        absent = [t for t in tables if t not in self.tables]
+        for t in absent:
+            self.missing.append({"metric": metric, "needs": f"{t} table"})
+        return not absent
+
+    def record(self, family: str, expr: ibis.Expr) -> None:
+        sql = str(ibis.to_sql(expr))
+        sqls = self.provenance.setdefault(family, [])
+        if sql not in sqls:
+            sqls.append(sql)
+
+    def run(self, family: str, expr: ibis.Table) -> list[dict[str, Any]]:
+        """Execute a (small) aggregate, record its SQL under ``family``; rows as dicts.
+
+        Values are plain Python objects; NULL is None.
+        """
+        self.record(family, expr)
+        return rows(expr)
+
+    def materialize(self, family: str, name: str, expr: ibis.Table) -> ibis.Table:
+        """Record the SQL, then store the result as a temporary table reused downstream."""
+        self.record(family, expr)
+        table = self.con.create_table(name, expr, temp=True, overwrite=True)
+        self.temp_tables.append(name)
+        return table
+
+    def upload(self, name: str, columns: dict[str, list[Any]], schema: pa.Schema) -> ibis.Table:
+        """Store a few rows (a calendar) as a temporary table with a stable name."""
+        data = pa.table(columns, schema=schema)
+        table = self.con.create_table(name, data, temp=True, overwrite=True)
+        self.temp_tables.append(name)
+        return table
+
+    def drop_temp_tables(self) -> None:
+        """Drop the temporary tables; a failure here never hides the error being raised."""
+        for name in reversed(self.temp_tables):
+            with contextlib.suppress(Exception):  # they die with the session anyway
+                self.con.drop_table(name, force=True)
+        self.temp_tables.clear()
+
+    def provenance_map(self) -> dict[str, Any]:
+        return {family: ";\n\n".join(sqls) + ";" for family, sqls in self.provenance.items()}

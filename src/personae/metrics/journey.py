@@ -1,0 +1,81 @@
+"""Time spent in each phase of the buyer journey (DESIGN §4 "Journey").
+
+Time in a stage = the next stage's entered_at − this one's (days); stages map to the
+template's phases by ``settings.journey_phases`` (stage lower-cased), and a deal's time in
+a phase is the sum over its stages of that phase. Only stages left during W count.
+Onboarding = days from a won deal's closed_at (closed in W) to the account's first
+activity on or after that day.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from personae.metrics.context import Context
+from personae.metrics.deals import closed_in_w
+from personae.metrics.stats import count, num
+
+PHASES = ("Awareness", "Consideration", "Decision")
+ONBOARDING = "Onboarding"
+
+
+def _row(ctx: Context, name: str, mean: Any, median: Any, n: Any) -> dict[str, Any]:
+    k = count(n)
+    return {
+        "name": name,
+        "days_mean": num(mean) if k else None,
+        "days_median": num(median) if k else None,
+        "n": k,
+        "small_sample": k < ctx.settings.small_sample,
+    }
+
+
+def _stage_phases(ctx: Context) -> dict[str, dict[str, Any]]:
+    s = ctx.tables["deal_stages"]
+    w = ibis.window(group_by=s.deal_id, order_by=[s.entered_at, s.stage])
+    s = s.mutate(next_at=s.entered_at.lead().over(w))
+    left = s.next_at.date()
+    s = s.filter(s.next_at.notnull() & (left > ctx.cal.t12) & (left <= ctx.cal.t))
+    phases = {k.strip().lower(): v for k, v in ctx.settings.journey_phases.items()}
+    s = s.mutate(
+        phase=s.stage.strip().lower().substitute(phases, else_=ibis.literal(None, type="string")),
+        days=(s.next_at.epoch_seconds() - s.entered_at.epoch_seconds()).cast("float64") / 86400,
+    )
+    s = s.filter(s.phase.notnull())
+    per_deal = s.group_by(["deal_id", "phase"]).aggregate(days=s.days.sum())
+    agg = per_deal.group_by("phase").aggregate(
+        mean=per_deal.days.mean(), median=per_deal.days.median(), n=per_deal.count()
+    )
+    return {
+        str(r["phase"]): _row(ctx, str(r["phase"]), r["mean"], r["median"], r["n"])
+        for r in ctx.run("journey", agg)
+    }
+
+
+def _onboarding(ctx: Context) -> dict[str, Any]:
+    d = closed_in_w(ctx)
+    won = d.filter(d.status == "won")
+    act = ctx.tables["activity"]
+    act = act.select("account_id", day=act.timestamp.date())
+    act = act.filter(act.day <= ctx.cal.t)
+    j = won.join(act, [won.account_id == act.account_id, act.day >= won.closed_at])
+    first = j.group_by(["deal_id", "closed_at"]).aggregate(first=j.day.min())
+    days = first.first.epoch_days() - first.closed_at.epoch_days()
+    first = first.mutate(days=days.cast("float64"))
+    agg = first.aggregate(mean=first.days.mean(), median=first.days.median(), n=first.count())
+    row = ctx.run("journey", agg)[0]
+    return _row(ctx, ONBOARDING, row["mean"], row["median"], row["n"])
+
+
+def journey(ctx: Context) -> list[dict[str, Any]]:
+    """One row per phase: days_mean, days_median, n (deals), small_sample."""
+    found: dict[str, dict[str, Any]] = {}
+    if ctx.need("journey.phases", "deal_stages"):
+        found.update(_stage_phases(ctx))
+    if ctx.need(f"journey.{ONBOARDING}", "deals", "activity"):
+        found[ONBOARDING] = _onboarding(ctx)
+    order = [*PHASES, *sorted(set(found) - {*PHASES, ONBOARDING}), ONBOARDING]
+    empty = {name: _row(ctx, name, None, None, 0) for name in order}
+    return [found.get(name) or empty[name] for name in order]

@@ -1,0 +1,158 @@
+"""MRR per account and month, ARR and the MRR movements (DESIGN §4 "MRR", "MRR movements").
+
+A recurring line covers [period_start, period_end); its monthly amount is amount / n,
+n = the period's length in months rounded to a whole number (≥ 1), the length being its
+days / 30.4375 (the mean month). MRR_a(m) sums the monthly amounts of a's recurring lines
+covering the evaluation date of m (its last day, or T). The account-month grid is a
+range join of the lines to the month calendar — one pass, no loop — and keeps the
+positive account-months only (a net negative or zero MRR counts as no MRR).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from personae.metrics.calendar import (
+    MONTHS_SCHEMA,
+    POINTS_SCHEMA,
+    month_label,
+    months_columns,
+    points_columns,
+)
+from personae.metrics.context import Context
+from personae.metrics.stats import num
+
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12: ties (x.5 months) cannot occur for whole days
+EPSILON = 1e-6  # MRR at or below this is "no MRR" (credit notes that cancel a line)
+MONTHS_TABLE = "personae_months"
+POINTS_TABLE = "personae_points"
+GRID_TABLE = "personae_mrr_grid"
+
+
+def recurring_lines(revenue: ibis.Table) -> ibis.Table:
+    """Recurring lines with their ``monthly`` amount: account_id, period_start, period_end."""
+    lines = revenue.filter(revenue.recurring.fill_null(True))
+    days = lines.period_end.epoch_days() - lines.period_start.epoch_days()
+    n = ibis.greatest((days / DAYS_PER_MONTH).round(), 1)
+    return lines.select(
+        "account_id",
+        "period_start",
+        "period_end",
+        monthly=lines.amount / n,
+    )
+
+
+def mrr_at(lines: ibis.Table, points: ibis.Table, key: str) -> ibis.Table:
+    """Positive MRR of each account at each point: ``account_id, <key>, mrr``.
+
+    ``points`` has a column ``key`` and an evaluation date ``at``; a line counts at a
+    point when period_start ≤ at < period_end.
+    """
+    joined = lines.join(
+        points,
+        [lines.period_start <= points.at, lines.period_end > points.at],
+    )
+    per = joined.group_by(["account_id", key]).aggregate(mrr=joined.monthly.sum())
+    return per.filter(per.mrr > EPSILON)
+
+
+def build_grid(ctx: Context) -> ibis.Table:
+    """The sparse account-month MRR grid ``account_id, month_idx, mrr`` (temporary table)."""
+    cal = ctx.cal
+    months = ctx.upload(MONTHS_TABLE, months_columns(cal), MONTHS_SCHEMA)
+    lines = recurring_lines(ctx.tables["revenue"])
+    lines = lines.filter(lines.period_start <= cal.t, lines.period_end > cal.at(cal.grid_start))
+    return ctx.materialize("mrr_grid", GRID_TABLE, mrr_at(lines, months, "month_idx"))
+
+
+def build_snapshot(ctx: Context) -> ibis.Table:
+    """MRR at T and at T − 12 months per account: ``account_id, mrr_t, mrr_t12``."""
+    cal = ctx.cal
+    points = ctx.upload(POINTS_TABLE, points_columns(cal), POINTS_SCHEMA)
+    lines = recurring_lines(ctx.tables["revenue"])
+    lines = lines.filter(lines.period_start <= cal.t, lines.period_end > cal.t12)
+    per = mrr_at(lines, points, "point")
+    wide = per.group_by("account_id").aggregate(
+        mrr_t=per.mrr.sum(where=per.point == 0),
+        mrr_t12=per.mrr.sum(where=per.point == -12),
+    )
+    return wide.mutate(mrr_t=wide.mrr_t.fill_null(0.0), mrr_t12=wide.mrr_t12.fill_null(0.0))
+
+
+def transitions(grid: ibis.Table) -> ibis.Table:
+    """Each positive account-month with its predecessor and whether MRR stops after it.
+
+    Columns: account_id, month_idx, mrr, prev_idx, prev_mrr, stops (MRR is 0 the next
+    month: a churn in month_idx + 1).
+    """
+    w = ibis.window(group_by=grid.account_id, order_by=grid.month_idx)
+    t = grid.mutate(
+        prev_idx=grid.month_idx.lag().over(w),
+        prev_mrr=grid.mrr.lag().over(w),
+        next_idx=grid.month_idx.lead().over(w),
+    )
+    return t.mutate(
+        stops=t.next_idx.isnull() | (t.next_idx > t.month_idx + 1),
+    ).drop("next_idx")
+
+
+def movements(ctx: Context, grid: ibis.Table) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """MRR movements per month from the first revenue month to T, and the identity check.
+
+    new: first positive month on the grid; reactivation: positive after a month at 0;
+    expansion / contraction: up / down with both months positive; churn: positive → 0.
+    """
+    cal = ctx.cal
+    t = transitions(grid)
+    consecutive = t.prev_idx == t.month_idx - 1
+    delta = t.mrr - t.prev_mrr
+    zero = ibis.literal(0.0)
+    gains = t.group_by("month_idx").aggregate(
+        mrr=t.mrr.sum(),
+        new=t.mrr.sum(where=t.prev_idx.isnull()),
+        reactivation=t.mrr.sum(where=t.prev_idx < t.month_idx - 1),
+        expansion=ibis.greatest(delta, zero).sum(where=consecutive),
+        contraction=ibis.greatest(-delta, zero).sum(where=consecutive),
+    )
+    stops = t.filter(t.stops & (t.month_idx < cal.idx_t))
+    losses = stops.group_by(month_idx=stops.month_idx + 1).aggregate(churn=stops.mrr.sum())
+    g = ctx.run("mrr_movements", gains)
+    c = ctx.run("mrr_movements", losses)
+    by_month: dict[int, dict[str, float]] = {}
+    for r in g:
+        by_month[int(r["month_idx"])] = {
+            k: num(r[k]) or 0.0 for k in ("mrr", "new", "reactivation", "expansion", "contraction")
+        }
+    churn = {int(r["month_idx"]): num(r["churn"]) or 0.0 for r in c}
+    rows: list[dict[str, Any]] = []
+    worst = 0.0
+    prev_mrr = 0.0
+    for idx in range(cal.grid_start, cal.idx_t + 1):
+        m = by_month.get(idx, {})
+        amounts = {
+            "mrr": m.get("mrr", 0.0),
+            "new": m.get("new", 0.0),
+            "expansion": m.get("expansion", 0.0),
+            "contraction": m.get("contraction", 0.0),
+            "churn": churn.get(idx, 0.0),
+            "reactivation": m.get("reactivation", 0.0),
+        }
+        expected = (
+            prev_mrr
+            + amounts["new"]
+            + amounts["reactivation"]
+            + amounts["expansion"]
+            - amounts["contraction"]
+            - amounts["churn"]
+        )
+        worst = max(worst, abs(amounts["mrr"] - expected))
+        prev_mrr = amounts["mrr"]
+        if idx >= cal.first_idx:
+            rows.append({"month": month_label(idx), **amounts})
+    tolerance = 1e-6 * max(1.0, max((r["mrr"] for r in rows), default=0.0))
+    check = {"holds": worst <= tolerance, "max_abs_error": worst, "months": len(rows)}
+    if not check["holds"]:
+        raise AssertionError(f"MRR identity broken by {worst} (tolerance {tolerance})")
+    return rows, check

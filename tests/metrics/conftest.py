@@ -1,0 +1,1 @@
+"""The metric tests share the PostgreSQL fixture of tests/conftest.py."""
