@@ -113,9 +113,7 @@ def structure(q: Questionnaire) -> tuple[object, ...]:
 
 NASTY = (
     st.lists(
-        st.sampled_from(
-            [*"ab |`*[]x#-\n\r:>_\\é€", "```", "[x]", "- [ ] **q**", "\n## 9. X"]
-        ),
+        st.sampled_from([*"ab |`*[]x#-\n\r:>_\\é€", "```", "[x]", "- [ ] **q**", "\n## 9. X"]),
         min_size=1,
         max_size=20,
     )
