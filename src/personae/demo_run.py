@@ -22,5 +22,9 @@ def run_demo(
     seed: int = 0,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> Report:
-    dossier = make_dossier(answers=demo_answers_path())
+    """Generate the demo company into ``out/data``, then write its dossier into ``out``."""
+    from personae.demo import generate
+
+    data = generate(out, size=size, seed=seed, progress=progress)
+    dossier = make_dossier(answers=demo_answers_path(), data=data)
     return Report(dossier, write_report(dossier, out))

@@ -62,6 +62,8 @@ class Dossier:
             }
             if ans and ans.override:
                 item["override"] = True
+            if ans and ans.detail:
+                item["detail"] = dict(ans.detail)
             if ans is None and x.id in self.missing:
                 item["missing"] = self.missing[x.id]
             questions.append(item)

@@ -201,8 +201,8 @@ class _Renderer:
         filled: dict[str, dict[str, Any]] = {}
         free: list[dict[str, Any]] = []
         for r in rows:
-            k = slug(str(r.get(first, ""))) if r.get(first) is not None else ""
-            if k in fixed:
+            k = _fixed_key(str(r.get(first, "")), fixed) if r.get(first) is not None else None
+            if k is not None:
                 filled[k] = r
             else:
                 free.append(r)
@@ -214,14 +214,18 @@ class _Renderer:
                 if not free:
                     self.out.append(line)
                 elif not emitted_free:
+                    named = {slug(e.cells[0].strip("[] ")): e for e in examples}
                     for n, r in enumerate(free, start=1):
                         if numbered and r.get(first) is None:
                             r = {**r, first: str(n)}
-                        self.out.append(self.row(table, examples[0], r))
+                        template = named.get(slug(str(r.get(first, ""))), examples[0])
+                        self.out.append(self.row(table, template, r))
                     emitted_free = True
                 continue
             if row.key in filled:
-                self.out.append(self.row(table, row, filled[row.key]))
+                # a fixed row keeps its own label ("TPE (1-10)" for an answer named "TPE")
+                values = {k: v for k, v in filled[row.key].items() if k != first}
+                self.out.append(self.row(table, row, values))
             else:
                 self.out.append(line)
         if free and not emitted_free:
@@ -277,6 +281,18 @@ class _Renderer:
         if value is None:
             return heading
         return _fill_first(heading, inline(str(value)), after_colon=True)
+
+
+def _fixed_key(label: str, fixed: Mapping[str, Row]) -> str | None:
+    """The fixed row a label names: its exact key, or the one key it begins
+    (``TPE`` names ``TPE (1-10)``)."""
+    k = slug(label)
+    if not k:
+        return None
+    if k in fixed:
+        return k
+    starts = [f for f in fixed if f.startswith(k + "_")]
+    return starts[0] if len(starts) == 1 else None
 
 
 def _group_of(block: Block) -> str:

@@ -22,8 +22,10 @@ ANCHOR = Path(__file__).parent / "anchors" / "mrr-playbook"
 
 
 def schema() -> dict[str, Any]:
+    """The metrics part of the shipped dossier.json schema."""
     text = files("personae").joinpath("schemas/dossier.schema.json").read_text(encoding="utf-8")
-    return dict(json.loads(text))
+    whole = json.loads(text)
+    return {"$schema": whole["$schema"], "$ref": "#/$defs/metrics", "$defs": whole["$defs"]}
 
 
 def outputs() -> dict[str, dict[str, Any]]:

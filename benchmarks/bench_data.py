@@ -1,0 +1,210 @@
+"""Time the demo data: generating it, then validating and loading it.
+
+Each step runs in its own child process, so its wall time and peak memory (the child's
+maximum resident set size, from ``os.wait4``) are its own. Results are printed and, with
+``--record``, written to ``benchmarks/RESULTS.md``.
+
+    uv run python benchmarks/bench_data.py                      # S and M
+    uv run python benchmarks/bench_data.py --l-fraction 0.1     # also 10 % of L
+    uv run python benchmarks/bench_data.py --sizes S --no-load  # generation only
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+
+GENERATE = """
+import sys
+from pathlib import Path
+from personae.demo import generate
+size, seed, fraction, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+generate(Path(out), size=size, seed=seed, fraction=fraction)
+"""
+VALIDATE = """
+import sys
+from personae.sources import validate
+report = validate(sys.argv[1])
+print(len(report.errors), "errors", len(report.warnings), "warnings")
+sys.exit(0 if report.ok else 3)
+"""
+LOAD = """
+import sys
+from personae.sources import load
+ds = load(sys.argv[1])
+rows = sum(int(t.count().to_pyarrow().as_py()) for t in ds.tables.values())
+print(f"{rows:,} rows in {len(ds.tables)} tables".replace(",", " "))
+"""
+
+
+@dataclass
+class Run:
+    label: str
+    step: str
+    wall: float
+    peak_mb: float
+    ok: bool
+    note: str = ""
+
+
+def child(step: str, code: str, *args: str) -> Run:
+    """Run ``code`` in a fresh interpreter; its wall time and peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        ok = proc.returncode == 0
+        stream = out if ok else err
+        stream.seek(0)
+        text = stream.read().decode(errors="replace").strip().splitlines()
+    return Run("", step, wall, usage.ru_maxrss / 1024, ok, text[-1][:120] if text else "")
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+
+
+def machine() -> str:
+    mem = "?"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split("\n", 1)[0].split()[1])
+        mem = f"{kb / 1024**2:.0f} GB"
+    cpu = platform.processor() or "?"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = names[0] if names else cpu
+    versions = []
+    for name in ("numpy", "pyarrow", "duckdb"):
+        module = __import__(name)
+        versions.append(f"{name} {module.__version__}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem} RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, {', '.join(versions)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", nargs="*", default=["S", "M"], help="full sizes to run")
+    parser.add_argument("--full-l", action="store_true", help="also run all of L (minutes)")
+    parser.add_argument("--l-fraction", type=float, default=0.0, help="also run this part of L")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--no-load", action="store_true", help="time generation only")
+    parser.add_argument("--keep", action="store_true", help="keep the generated data")
+    parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS.md")
+    args = parser.parse_args()
+
+    plan = [(s, 1.0) for s in args.sizes]
+    if args.l_fraction > 0:
+        plan.append(("L", args.l_fraction))
+    if args.full_l:
+        plan.append(("L", 1.0))
+    can_load = importlib.util.find_spec("personae.sources") is not None and not args.no_load
+
+    runs: list[Run] = []
+    rows: dict[str, dict[str, int]] = {}
+    disk: dict[str, float] = {}
+    for size, fraction in plan:
+        label = size if fraction == 1.0 else f"L × {fraction:g}"
+        out = args.out / label.replace(" × ", "-")
+        shutil.rmtree(out, ignore_errors=True)
+        steps = [("generate", GENERATE, (size, str(args.seed), str(fraction), str(out)))]
+        if can_load:
+            steps += [
+                ("validate", VALIDATE, (str(out / "data"),)),
+                ("load", LOAD, (str(out / "data"),)),
+            ]
+        for step, code, argv in steps:
+            run = child(step, code, *argv)
+            run.label = label
+            runs.append(run)
+            print(
+                f"{label:>8} {step:<9} {run.wall:8.1f} s {run.peak_mb:9.0f} MB"
+                f"  {'ok' if run.ok else 'FAILED'} {run.note}",
+                flush=True,
+            )
+            if step == "generate":
+                truth = json.loads((out / "data" / "truth.json").read_text(encoding="utf-8"))
+                rows[label] = {"customers": truth["customers"], **truth["rows"]}
+                disk[label] = folder_mb(out / "data")
+        if not args.keep:
+            shutil.rmtree(out, ignore_errors=True)
+
+    if args.record:
+        RESULTS.write_text(report(runs, rows, disk), encoding="utf-8")
+        print(f"wrote {RESULTS}")
+
+
+def report(runs: list[Run], rows: dict[str, dict[str, int]], disk: dict[str, float]) -> str:
+    lines = [
+        "# Benchmarks: the demo data",
+        "",
+        "`make bench-data` (`uv run python benchmarks/bench_data.py`, add",
+        '`BENCH_ARGS="--l-fraction 0.1 --record"` for 10 % of L). Each step runs in its own',
+        "process; peak memory is that process's maximum resident set size.",
+        "",
+        f"Machine: {machine()}. Measured {date.today().isoformat()}.",
+        "",
+        "## Sizes",
+        "",
+        "| run | customers | accounts | revenue | activity | contacts | deals | deal_stages "
+        "| touchpoints | notes | on disk |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, r in rows.items():
+        cells = [
+            f"{r[k]:,}".replace(",", " ")
+            for k in (
+                "customers",
+                "accounts",
+                "revenue",
+                "activity",
+                "contacts",
+                "deals",
+                "deal_stages",
+                "touchpoints",
+                "notes",
+            )
+        ]
+        lines.append(f"| {label} | {' | '.join(cells)} | {disk[label]:,.0f} MB |")
+    lines += [
+        "",
+        "## Timings",
+        "",
+        "| run | step | wall time | peak memory | result |",
+        "|---|---|---:|---:|---|",
+    ]
+    for run in runs:
+        result = ("ok" if run.ok else "failed") + (f": {run.note}" if run.note else "")
+        lines.append(
+            f"| {run.label} | {run.step} | {run.wall:.1f} s | {run.peak_mb:,.0f} MB "
+            f"| {result.replace('|', '/')} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""``truth.json``: the planted parameters the analysis should recover, and the sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from personae.demo import company as qf
+
+
+def truth(
+    size: str,
+    seed: int,
+    customers: int,
+    rows: Mapping[str, int],
+    sizes: Mapping[str, Mapping[str, Any]],
+) -> dict[str, Any]:
+    """Every planted truth as plain JSON data (fractions, not percentages)."""
+    return {
+        "company": "Quickfund",
+        "size": size,
+        "seed": seed,
+        "customers": customers,
+        "rows": dict(rows),
+        "sizes": {k: dict(v) for k, v in sizes.items()},
+        "history": {
+            "first_month": str(qf.FIRST_MONTH),
+            "last_month": str(qf.LAST_MONTH),
+            "as_of": qf.AS_OF.isoformat(),
+            "customer_growth_per_month": qf.CUSTOMER_GROWTH,
+        },
+        "segments": {
+            s.name: {
+                "kind": s.kind,
+                "share_of_customers": s.share,
+                "monthly_churn_hazard": s.churn_hazard,
+                "upgrade_rate_monthly": s.upgrade_rate,
+                "downgrade_rate_monthly": s.downgrade_rate,
+                "start_plans": s.plans,
+                "billing_intervals": {str(k): v for k, v in s.billing.items()},
+                "addon_share": s.addon_share,
+                "onboarding_share": s.onboarding_share,
+                "onboarding_fee": s.onboarding_fee,
+                "payments_share": s.payments_share,
+                "transfers_per_month": s.transfers_per_month,
+                "win_rate": s.win_rate if s.kind == "B2B" else None,
+                "stage_mean_days": qf.stage_mean_days(s) if s.kind == "B2B" else None,
+                "events_per_month": s.events_per_month,
+                "support_notes_per_month": s.support_rate,
+                "churn_reasons": s.churn_reasons,
+                "personas": s.personas,
+                "industries": s.industries,
+                "acquisition_channels": s.channels,
+                "digital_maturity": s.maturity,
+            }
+            for s in qf.SEGMENTS
+        },
+        "rules": {
+            "churn": "each active service month ends the subscription with the segment's "
+            "monthly hazard; MRR at month ends equals the plan price (plus add-on) exactly",
+            "plan_changes": "each service month after the first moves one plan up or down "
+            "with the segment's rates, when such a plan exists in its ladder",
+            "prices": "monthly equivalents; an invoice for n months costs price × n",
+            "lost_reasons": "shares of lost deals; the rest has no reason",
+            "stages": "time in stage = next entered_at − entered_at (last stage: closed_at)",
+        },
+        "plans": list(qf.PLANS),
+        "prices": {p: {str(k): v for k, v in by.items()} for p, by in qf.PRICES.items()},
+        "addon": {"product": qf.ADDON, "prices": {str(k): v for k, v in qf.ADDON_PRICES.items()}},
+        "one_offs": {
+            "onboarding": qf.ONBOARDING_PRODUCT,
+            "training": {
+                "product": qf.TRAINING_PRODUCT,
+                "monthly_rate": qf.TRAINING_RATE,
+                "fees": list(qf.TRAINING_FEES),
+            },
+            "goodwill_credit_notes": {
+                "product": qf.GOODWILL_PRODUCT,
+                "share_of_invoices": qf.GOODWILL_RATE,
+            },
+            "transfers": {"product": qf.PAYMENTS_PRODUCT, "fee": qf.TRANSFER_FEE},
+        },
+        "reactivation": {
+            "probability": qf.REACTIVATION_PROBABILITY,
+            "gap_months": list(qf.REACTIVATION_GAP),
+            "at_most": 1,
+        },
+        "churn_signals": list(qf.CHURN_SIGNALS),
+        "churn_reason_missing": qf.CHURN_REASON_MISSING,
+        "stages": {
+            "order": list(qf.STAGES),
+            "mean_days": qf.STAGE_MEAN_DAYS,
+            "lost_at_stage": qf.LOST_AT_STAGE,
+            "close_to_first_invoice_days": list(qf.DEAL_CLOSE_TO_INVOICE_DAYS),
+        },
+        "lost_reasons": {**qf.LOST_REASONS, "Non renseigné": qf.LOST_REASON_MISSING},
+        "competitors": qf.COMPETITORS,
+        "competitor_when_price": qf.COMPETITOR_WHEN_PRICE,
+        "personas": {
+            p.key: {
+                "name": p.name,
+                "titles": list(p.titles),
+                "department": p.department,
+                "seniority": p.seniority,
+                "age": {"mean": p.age[0], "sd": p.age[1], "min": p.age[2], "max": p.age[3]},
+                "roles": p.roles,
+            }
+            for p in qf.PERSONAS
+        },
+        "countries": {k or "": v for k, v in qf.COUNTRIES.items()},
+        "events": qf.EVENTS,
+    }

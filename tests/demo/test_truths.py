@@ -1,0 +1,238 @@
+"""The planted truths of truth.json are visible in the raw tables, with plain pandas.
+
+Tolerances are four standard errors of the estimate (seed fixed, so no flakiness: the
+point is that a wrong generator would fail by far more).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .conftest import Demo, month_index
+
+
+def close(k: float, n: float, p: float, z: float = 4.0) -> bool:
+    """k successes out of n agree with probability p."""
+    return abs(k / n - p) <= z * math.sqrt(p * (1 - p) / n)
+
+
+def churn_months(demo: Demo) -> pd.Series:
+    """Accounts churned for good: the month index of their last churn (MRR > 0 → 0)."""
+    m = demo.mrr.to_numpy() > 0
+    gone = m.any(axis=1) & ~m[:, -1]
+    last_positive = m.shape[1] - 1 - np.argmax(m[:, ::-1], axis=1)
+    return pd.Series(last_positive[gone] + 1 + demo.mrr.columns[0], demo.mrr.index[gone])
+
+
+def test_monthly_churn_hazard_per_segment(demo: Demo) -> None:
+    m = demo.mrr.to_numpy() > 0
+    segment = demo.segment.loc[demo.mrr.index].to_numpy()
+    at_risk, churned = m[:, :-1], m[:, :-1] & ~m[:, 1:]
+    for name, planted in demo.truth["segments"].items():
+        rows = segment == name
+        n, k = at_risk[rows].sum(), churned[rows].sum()
+        assert n > 3000, name
+        assert close(k, n, planted["monthly_churn_hazard"]), (name, k / n)
+
+
+def test_mrr_is_exact(demo: Demo) -> None:
+    """Credit notes cancel exactly: MRR is 0 or at least the cheapest plan, never a crumb."""
+    values = demo.mrr.to_numpy()
+    assert ((values == 0) | (values >= 15)).all()
+
+
+def test_price_points_and_billing_intervals(demo: Demo) -> None:
+    r = demo.tables["revenue"]
+    plan = r[r["recurring"] & (r["amount"] > 0) & r["product"].str.startswith("Quickfund ")]
+    n = np.rint((plan["period_end"] - plan["period_start"]).dt.days / 30.4375).astype(int)
+    assert set(n) >= {1, 3, 12}
+    monthly = plan["amount"] / n
+    name = plan["product"].str.removeprefix("Quickfund ")
+    prices = demo.truth["prices"]
+    listed = [
+        monthly.iloc[i] == prices[p][str(k)] if str(k) in prices[p] else False
+        for i, (p, k) in enumerate(zip(name, n, strict=True))
+    ]
+    assert np.mean(listed) > 0.97  # the rest are prorated upgrades
+    seen = set(zip(name[listed], n[listed], strict=True))
+    assert {(p, int(k)) for p in prices for k in prices[p]} == seen
+
+
+def test_billing_days_credit_notes_and_one_offs(demo: Demo) -> None:
+    r = demo.tables["revenue"]
+    rec = r[r["recurring"]]
+    assert {29, 30, 31} <= set(rec["period_start"].dt.day)
+    assert ((rec["period_start"].dt.month == 2) & (rec["period_start"].dt.day == 28)).any()
+    assert (rec["amount"] < 0).any()  # cancellation and downgrade credit notes
+    assert ((~r["recurring"]) & (r["amount"] < 0)).any()  # commercial credit notes
+    fees = r[r["product"] == "Frais de mise en service"]
+    assert len(fees) > 0 and (~fees["recurring"]).all() and (fees["amount"] > 0).all()
+    assert (r["product"] == "Formation").any()
+
+
+def test_reactivation_rate(demo: Demo) -> None:
+    m = demo.mrr.to_numpy() > 0
+    ever = np.argmax(m, axis=1)
+    came_back = churned = 0
+    gap_max = demo.truth["reactivation"]["gap_months"][1]
+    for row, start in enumerate(ever):
+        path = m[row, start:]
+        zero = np.flatnonzero(~path)
+        if zero.size == 0:
+            continue
+        c = start + zero[0]
+        if c > m.shape[1] - 1 - gap_max:
+            continue
+        churned += 1
+        came_back += bool(m[row, c : c + gap_max + 1].any())
+    assert churned > 500
+    assert close(came_back, churned, demo.truth["reactivation"]["probability"])
+
+
+def test_upgrades_and_downgrades(demo: Demo) -> None:
+    v = demo.mrr.to_numpy()
+    both = (v[:, :-1] > 0) & (v[:, 1:] > 0)
+    up = both & (v[:, 1:] > v[:, :-1])
+    down = both & (v[:, 1:] < v[:, :-1])
+    segment = demo.segment.loc[demo.mrr.index].to_numpy()
+    for name, planted in demo.truth["segments"].items():
+        rows = segment == name
+        n = both[rows].sum()
+        b2c = planted["kind"] == "B2C"
+        bottom, top = ("Solo", "Solo Plus") if b2c else ("Essentiel", "Entreprise")
+        start = planted["start_plans"]
+        # rates apply when a plan exists above (below): a lower bound from the start mix
+        for moved, rate, stuck in (
+            (up, planted["upgrade_rate_monthly"], start.get(top, 0.0)),
+            (down, planted["downgrade_rate_monthly"], start.get(bottom, 0.0)),
+        ):
+            k = moved[rows].sum()
+            se = math.sqrt(rate / n)
+            assert 0.7 * rate * (1 - stuck) - 4 * se < k / n < rate + 4 * se, (name, k / n)
+
+
+def test_lost_reason_mix(demo: Demo) -> None:
+    deals = demo.tables["deals"]
+    lost = deals.loc[deals["status"] == "lost", "lost_reason"].fillna("Non renseigné")
+    assert len(lost) > 1000
+    for reason, share in demo.truth["lost_reasons"].items():
+        assert close((lost == reason).sum(), len(lost), share), reason
+    rival = deals[deals["lost_reason"] == "Concurrent choisi"]
+    assert rival["competitor"].notna().all()
+    assert deals.loc[deals["status"] != "lost", "lost_reason"].isna().all()
+
+
+def test_win_rate_per_segment(demo: Demo) -> None:
+    deals = demo.tables["deals"].join(demo.segment, on="account_id")
+    closed = deals[deals["status"].isin(["won", "lost"])]
+    for name, planted in demo.truth["segments"].items():
+        group = closed[closed["segment"] == name]
+        if planted["win_rate"] is None:
+            assert group.empty, name
+            continue
+        won = (group["status"] == "won").sum()
+        assert close(won, len(group), planted["win_rate"]), name
+
+
+def test_stage_durations(demo: Demo) -> None:
+    stages = demo.tables["deal_stages"].join(
+        demo.tables["deals"].set_index("deal_id")[["closed_at", "account_id"]], on="deal_id"
+    )
+    stages = stages.join(demo.segment, on="account_id")
+    stages = stages.sort_values(["deal_id", "entered_at"])
+    following = stages.groupby("deal_id")["entered_at"].shift(-1)
+    days = (following - stages["entered_at"]).dt.total_seconds() / 86_400
+    # the last stage reached lasts until closed_at (whole days from the day it was entered)
+    to_close = (stages["closed_at"] - stages["entered_at"].dt.normalize()).dt.days
+    stages["days"] = days.fillna(to_close)
+    stages = stages.dropna(subset=["days"])
+    assert (stages["days"] > 0).all()
+    for (name, stage), group in stages.groupby(["segment", "stage"]):
+        planted = demo.truth["segments"][name]["stage_mean_days"][stage]
+        se = group["days"].std() / math.sqrt(len(group))
+        assert abs(group["days"].mean() - planted) < 4 * se, (name, stage)
+
+
+def test_won_deals_precede_first_invoice(demo: Demo) -> None:
+    deals = demo.tables["deals"]
+    won = deals[deals["status"] == "won"].set_index("account_id")
+    r = demo.tables["revenue"]
+    first = r[r["amount"] > 0].groupby("account_id")["date"].min()
+    gap = (first.loc[won.index] - won["closed_at"]).dt.days
+    assert gap.between(0, 14).all()
+    b2c = demo.tables["accounts"].query("kind == 'B2C'")["account_id"]
+    assert not deals["account_id"].isin(b2c).any()
+
+
+def test_persona_mix(demo: Demo) -> None:
+    personas = demo.truth["personas"]
+    persona_of = {t: key for key, p in personas.items() for t in p["titles"]}
+    contacts = demo.tables["contacts"].join(demo.segment, on="account_id")
+    contacts["persona"] = contacts["job_title"].map(persona_of)
+    assert contacts["persona"].notna().all()
+    for name, planted in demo.truth["segments"].items():
+        group = contacts[contacts["segment"] == name]
+        for key, share in planted["personas"].items():
+            if share < 1:
+                assert close((group["persona"] == key).sum(), len(group), share), (name, key)
+    daf = contacts[contacts["persona"] == "daf"]
+    for role, share in personas["daf"]["roles"].items():
+        assert close((daf["role"] == role).sum(), len(daf), share), role
+
+
+def test_activity_declines_before_churn(demo: Demo) -> None:
+    """Events per month over the 2 months before churn vs months 5–8 before: about half."""
+    churn = churn_months(demo)
+    act = demo.tables["activity"]
+    act = act.assign(month=month_index(act["timestamp"]))
+    per_month = act.groupby(["account_id", "month"]).size()
+    recent = normal = 0
+    for account, c in churn.items():
+        months = per_month.get(account)
+        if months is None or not (demo.mrr.loc[account, c - 9 : c - 1] > 0).all():
+            continue  # only customers active for the 9 months before their churn
+        recent += months.reindex([c - 2, c - 1], fill_value=0).sum() / 2
+        normal += months.reindex(range(c - 8, c - 4), fill_value=0).sum() / 4
+    ratio = recent / normal
+    assert 0.4 < ratio < 0.62, ratio
+
+
+def test_support_notes_surge_before_churn(demo: Demo) -> None:
+    churn = churn_months(demo)
+    n = demo.tables["notes"]
+    support = n[n["kind"] == "support"].assign(month=lambda d: month_index(d["date"]))
+    support = support.join(churn.rename("churn"), on="account_id").dropna(subset=["churn"])
+    before = support["churn"] - support["month"]
+    recent = before.between(1, 2).sum() / 2
+    normal = before.between(5, 8).sum() / 4
+    assert recent > 2 * normal
+
+
+def test_churn_reasons(demo: Demo) -> None:
+    churn = churn_months(demo)
+    accounts = demo.tables["accounts"].set_index("account_id")
+    has_reason = accounts["churn_reason"].notna()
+    assert set(accounts.index[has_reason]) <= set(churn.index)
+    share = has_reason.loc[churn.index].mean()
+    assert abs(share - (1 - demo.truth["churn_reason_missing"])) < 0.05
+    for name, planted in demo.truth["segments"].items():
+        reasons = accounts.loc[has_reason & (accounts["segment"] == name), "churn_reason"]
+        for reason, share in planted["churn_reasons"].items():
+            assert close((reasons == reason).sum(), len(reasons), share), (name, reason)
+
+
+def test_lost_notes_name_the_reason(demo: Demo) -> None:
+    deals = demo.tables["deals"]
+    lost = deals[deals["status"] == "lost"].set_index("account_id")
+    n = demo.tables["notes"]
+    notes = n[n["kind"] == "lost"].join(lost[["lost_reason", "competitor"]], on="account_id")
+    assert len(notes) > 0.6 * len(lost)
+    named = notes.dropna(subset=["lost_reason"])
+    assert all(
+        r.lower() in t.lower() for r, t in zip(named["lost_reason"], named["text"], strict=True)
+    )
+    rival = notes.dropna(subset=["competitor"])
+    assert all(c in t for c, t in zip(rival["competitor"], rival["text"], strict=True))

@@ -1,0 +1,103 @@
+"""Answers from the demo company's data: the planted truths come back out of the dossier."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from personae.demo import generate
+from personae.demo_run import demo_answers_path
+from personae.dossier import dossier_schema
+from personae.fill import answers_from_data
+from personae.questionnaire import Questionnaire
+from personae.report import make_dossier
+from personae.settings import Settings
+
+# Questions the demo's data settles (the others need a person, or a model not built yet).
+FROM_DATA = {
+    "1.1", "1.2", "1.3", "1.4", "1.5", "1.6",
+    "2.1", "2.2", "2.3", "2.4", "2.5", "2.6",
+    "3.1", "3.2",
+    "4.1", "4.2",
+    "5.1", "5.2",
+    "8.1", "8.2",
+    "9.1", "9.3", "9.6",
+    "10.1", "10.2", "10.3", "10.4",
+    "11.1", "11.2",
+    "12.1",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return generate(tmp_path_factory.mktemp("demo"), size="S", seed=0)
+
+
+@pytest.fixture(scope="module")
+def truth(demo: Path) -> dict[str, Any]:
+    return dict(json.loads((demo / "truth.json").read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def filled(demo: Path) -> Any:
+    from personae.questionnaire import load_questionnaire
+
+    return answers_from_data(load_questionnaire(), demo, Settings())
+
+
+def test_every_question_the_data_settles_is_answered(filled: Any) -> None:
+    answered = {
+        aid for aid in filled.answers if aid.count(".") == 1 and aid.split(".")[1].isdigit()
+    }
+    assert answered == FROM_DATA
+    assert all(a.source == "data" for a in filled.answers.values())
+
+
+def test_mrr_identity_holds_every_month(filled: Any) -> None:
+    check = filled.metrics["checks"]["mrr_identity"]
+    assert check["holds"] and check["months"] == len(filled.metrics["mrr_movements"])
+
+
+def test_planted_churn_hazard_is_within_each_segment_interval(
+    filled: Any, truth: dict[str, Any]
+) -> None:
+    for row in filled.metrics["churn"]["by_segment"]:
+        hazard = truth["segments"][row["name"]]["monthly_churn_hazard"]
+        rate = row["monthly"]
+        assert rate["ci_low"] <= hazard <= rate["ci_high"], (row["name"], rate, hazard)
+
+
+def test_planted_lost_reason_mix_is_recovered(filled: Any, truth: dict[str, Any]) -> None:
+    got = {r["name"]: r["share"]["value"] for r in filled.metrics["lost_reasons"]}
+    for name, share in truth["lost_reasons"].items():
+        assert got[name] == pytest.approx(share, abs=0.04), name
+
+
+def test_arr_of_top_clients_is_made_of_planted_price_points(
+    filled: Any, truth: dict[str, Any]
+) -> None:
+    prices = {p for plan in truth["prices"].values() for p in plan.values()}
+    addons = {0, *truth["addon"]["prices"].values()}
+    allowed = {p + a for p in prices for a in addons}
+    for row in filled.metrics["top_clients"]:
+        assert row["arr"] / 12 in allowed, row
+
+
+def test_demo_dossier_end_to_end(demo: Path, questionnaire: Questionnaire) -> None:
+    d = make_dossier(answers=demo_answers_path(), data=demo)
+    doc = d.to_json()
+    jsonschema.Draft202012Validator(
+        dossier_schema(), format_checker=jsonschema.FormatChecker()
+    ).validate(doc)
+    sources = {q["id"]: q["source"] for q in doc["questions"] if q["answered"]}
+    assert {q for q, s in sources.items() if s == "data"} | {
+        q for q, s in sources.items() if s == "manual"
+    } == set(sources)
+    assert FROM_DATA - {"2.1", "1.3"} <= {q for q, s in sources.items() if s == "data"}
+    md = d.markdown()
+    assert "| Global |" in md and "[X%]" not in md.split("## 10.")[1].split("### Signaux")[0]
+    assert doc["metrics"]["overview"]["clients_total"] == d.answers["1.clients_total"].value
