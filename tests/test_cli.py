@@ -118,3 +118,66 @@ def test_import_refuses_a_file_of_the_other_vendor(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "personae import stripe" in result.output
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+BAD_DATA = {
+    "duplicate key": (
+        "account_id,name\nA1,x\nA1,y\n",
+        "account_id,date,amount\nA1,2024-01-31,10\n",
+        "accounts.csv:3",
+    ),
+    "unparsable amount": (
+        "account_id,name\nA1,x\n",
+        "account_id,date,amount\nA1,2024-01-31,dix\n",
+        "revenue.csv:2, column 'amount'",
+    ),
+    "unknown account": (
+        "account_id,name\nA1,x\n",
+        "account_id,date,amount\nB9,2024-01-31,10\n",
+        "revenue.csv:2, column 'account_id'",
+    ),
+    "bad date": (
+        "account_id,name\nA1,x\n",
+        "account_id,date,amount\nA1,31-31-2024,10\n",
+        "revenue.csv:2, column 'date'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_DATA))
+def test_bad_data_exits_2_names_the_place_and_writes_nothing(tmp_path: Path, case: str) -> None:
+    accounts, revenue, where = BAD_DATA[case]
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "accounts.csv").write_text(accounts, encoding="utf-8")
+    (data / "revenue.csv").write_text(revenue, encoding="utf-8")
+    checked = runner.invoke(app, ["validate", "--data", str(data)])
+    assert checked.exit_code == 2
+    assert where in checked.output.replace("\n", " ")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 2
+    assert where in result.output.replace("\n", " ")
+    assert not out.exists()
+
+
+def test_report_and_status_on_data(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "accounts.csv").write_text(
+        "account_id,name,country,employees\nA1,Alpha,FR,12\nA2,Beta,BE,300\n", encoding="utf-8"
+    )
+    (data / "revenue.csv").write_text(
+        "account_id;date;amount\nA1;31/01/2025;100,50\nA2;15/02/2025;200\nA1;28/02/2025;100,50\n",
+        encoding="utf-8-sig",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+    assert doc["as_of"] == "2025-02-28"
+    assert doc["metrics"]["overview"]["clients_total"] == 2
+    assert "Clients total : 2\n" in (out / "dossier.md").read_text(encoding="utf-8")
+    status = runner.invoke(app, ["status", "--data", str(data)], env={"COLUMNS": "200"})
+    assert status.exit_code == 0, status.output
+    assert "table deals" in status.output  # 12.1 needs the deals table

@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -38,10 +39,10 @@ def _handled(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            err_console.print(f"[bold red]Error:[/] {exc}", markup=True, highlight=False)
+            err_console.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except PersonaeError as exc:
-            err_console.print(f"[bold red]Failed:[/] {exc}", highlight=False)
+            err_console.print(f"[bold red]Failed:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -155,7 +156,7 @@ def _print_problems(title: str, problems: list[Any], style: str) -> None:
         return
     err_console.print(f"[bold {style}]{title} ({len(problems)})[/]")
     for p in problems:
-        err_console.print(f"  - {p}", highlight=False, markup=False)
+        err_console.print(f"  - {p}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
