@@ -14,19 +14,13 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
-import platform
 import shutil
-import subprocess
-import sys
-import tempfile
-import time
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from _common import Run, child, folder_mb, machine, record_section
+
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "RESULTS.md"
 
 GENERATE = """
 import sys
@@ -52,7 +46,7 @@ print(f"{rows:,} rows in {len(ds.tables)} tables".replace(",", " "))
 
 
 NOTES = (
-    "## Notes",
+    "### Notes",
     "",
     "- Generation is one process, one chunk of 25 000 customers at a time (numpy, then",
     "  Arrow, then Parquet row groups appended to each file): peak memory stays about",
@@ -63,60 +57,6 @@ NOTES = (
     "- validate and load open the files as DuckDB views through Ibis and run the checks",
     "  (keys, references, choices, periods) as queries; they do not copy the data.",
 )
-
-
-@dataclass
-class Run:
-    label: str
-    step: str
-    wall: float
-    peak_mb: float
-    ok: bool
-    note: str = ""
-
-
-def child(step: str, code: str, *args: str) -> Run:
-    """Run ``code`` in a fresh interpreter; its wall time and peak RSS."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        ok = proc.returncode == 0
-        stream = out if ok else err
-        stream.seek(0)
-        text = stream.read().decode(errors="replace").strip().splitlines()
-    return Run("", step, wall, usage.ru_maxrss / 1024, ok, text[-1][:120] if text else "")
-
-
-def folder_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.iterdir()) / 1e6
-
-
-def machine() -> str:
-    mem = "?"
-    meminfo = Path("/proc/meminfo")
-    if meminfo.exists():
-        kb = int(meminfo.read_text().split("\n", 1)[0].split()[1])
-        mem = f"{kb / 1024**2:.0f} GB"
-    cpu = platform.processor() or "?"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        names = [
-            line.split(":", 1)[1].strip()
-            for line in cpuinfo.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = names[0] if names else cpu
-    versions = []
-    for name in ("numpy", "pyarrow", "duckdb"):
-        module = __import__(name)
-        versions.append(f"{name} {module.__version__}")
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {mem} RAM, {platform.system()} "
-        f"{platform.release()}, Python {platform.python_version()}, {', '.join(versions)}"
-    )
 
 
 def main() -> None:
@@ -168,13 +108,12 @@ def main() -> None:
             shutil.rmtree(out, ignore_errors=True)
 
     if args.record:
-        RESULTS.write_text(report(runs, rows, disk), encoding="utf-8")
-        print(f"wrote {RESULTS}")
+        print(f"wrote {record_section('data', report(runs, rows, disk))}")
 
 
 def report(runs: list[Run], rows: dict[str, dict[str, int]], disk: dict[str, float]) -> str:
     lines = [
-        "# Benchmarks: the demo data",
+        "## The demo data: generate, validate, load",
         "",
         "`make bench-data` (`uv run python benchmarks/bench_data.py`, add",
         '`BENCH_ARGS="--l-fraction 0.1 --full-l --record"` for these figures). Each step runs in its own',
@@ -182,7 +121,7 @@ def report(runs: list[Run], rows: dict[str, dict[str, int]], disk: dict[str, flo
         "",
         f"Machine: {machine()}. Measured {date.today().isoformat()}.",
         "",
-        "## Sizes",
+        "### Sizes",
         "",
         "| run | customers | accounts | revenue | activity | contacts | deals | deal_stages "
         "| touchpoints | notes | on disk |",
@@ -206,7 +145,7 @@ def report(runs: list[Run], rows: dict[str, dict[str, int]], disk: dict[str, flo
         lines.append(f"| {label} | {' | '.join(cells)} | {disk[label]:,.0f} MB |".replace(",", " "))
     lines += [
         "",
-        "## Timings",
+        "### Timings",
         "",
         "| run | step | wall time | peak memory | result |",
         "|---|---|---:|---:|---|",
