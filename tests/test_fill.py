@@ -28,7 +28,7 @@ FROM_DATA = {
     "9.1", "9.3", "9.6",
     "10.1", "10.2", "10.3", "10.4",
     "11.1", "11.2",
-    "12.1",
+    "12.1", "12.2", "12.3",
 }  # fmt: skip
 
 
@@ -75,6 +75,14 @@ def test_planted_lost_reason_mix_is_recovered(filled: Any, truth: dict[str, Any]
     got = {r["name"]: r["share"]["value"] for r in filled.metrics["lost_reasons"]}
     for name, share in truth["lost_reasons"].items():
         assert got[name] == pytest.approx(share, abs=0.04), name
+
+
+def test_planted_win_rates_are_within_each_segment_interval(
+    filled: Any, truth: dict[str, Any]
+) -> None:
+    for row in filled.metrics["win_rate_by_segment"]:
+        planted = truth["segments"][row["name"]]["win_rate"]
+        assert row["win_rate"]["ci_low"] <= planted <= row["win_rate"]["ci_high"], row
 
 
 def test_arr_of_top_clients_is_made_of_planted_price_points(

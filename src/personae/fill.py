@@ -385,7 +385,32 @@ def lost(m: Metrics) -> dict[str, Any]:
         "12.analyse_prospects_perdus": table,
         "12.1": " ; ".join(f"{r['name']} ({_pct(r['share'])})" for r in rows[:5]),
     }
+    groups = [("segment", r) for r in m.get("win_rate_by_segment") or []] + [
+        ("taille", r) for r in m.get("win_rate_by_size") or []
+    ]
     win = m.get("win_rate")
+    if groups and win and _v(win) is not None:
+        lost_often = [(kind, r) for kind, r in groups if r["lost_systematically"]]
+        if lost_often:
+            out["12.2"] = " ; ".join(
+                f"{r['name']} ({kind}) : taux de gain {_pct(r['win_rate'])} contre "
+                f"{_pct(win)} en moyenne ({r['lost']} perdues sur {r['won'] + r['lost']})"
+                for kind, r in lost_often
+            )
+        else:
+            worst = _best([r for _, r in groups], lambda r: _v(r["win_rate"]), lowest=True)
+            if worst:
+                out["12.2"] = (
+                    f"Aucun profil n'est perdu nettement plus que la moyenne ({_pct(win)}) ; "
+                    f"le plus bas : {worst['name']} ({_pct(worst['win_rate'])})"
+                )
+    comps = m.get("competitors")
+    if comps:
+        out["12.3"] = " ; ".join(
+            ("Aucun concurrent nommé (statu quo ?)" if r["name"] == "Non renseigné" else r["name"])
+            + f" {_pct(r['share'])}"
+            for r in comps[:5]
+        )
     if win and _v(win) is not None:
         out["12.1"] += (
             f" — taux de gain {_pct(win)} ({win['numerator']}/{win['denominator']} affaires closes)"
@@ -440,10 +465,22 @@ NEEDS: dict[str, str] = {
     "10.4": "accounts.churn_reason",
 }
 
+# Questions a model of DESIGN §5 will answer; until then they need a person.
+MODELS: dict[str, str] = {
+    "6.3": "le score ICP",
+    "6.4": "le TAM ICP (fichier marché)",
+    "9.2": "l'analyse des points communs du top 10",
+    "10.5": "le modèle de signaux de churn",
+    "11.4": "l'analyse des déclencheurs d'expansion",
+    **{f"7.{k}": "le modèle de personas" for k in range(1, 11)},
+}
+
 
 def _why_missing(qid: str, m: Metrics) -> str:
     need = NEEDS.get(qid)
     absent = {str(x.get("needs", "")) for x in m.get("missing", [])}
     if need and any(need.split(".")[0] in a for a in absent):
         return f"table {need.split('.')[0]} absente des données, ou réponse manuelle"
+    if qid in MODELS:
+        return f"réponse manuelle ({MODELS[qid]} n'est pas encore calculé)"
     return "réponse manuelle (answers.yaml)"

@@ -86,6 +86,9 @@ def compute_metrics(
             "top_clients_ranked_by": "arr" if by_arr else "revenue",
             "lost_reasons": _deals.lost_reasons(ctx, facts),
             "win_rate": _deals.win_rate(ctx),
+            "win_rate_by_segment": _deals.win_rate_by(ctx, facts, "segment"),
+            "win_rate_by_size": _deals.win_rate_by(ctx, facts, "size_band"),
+            "competitors": _deals.competitors(ctx),
             "deals": _deals.sales_cycle(ctx),
             "journey": journey(ctx),
         }

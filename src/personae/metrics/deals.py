@@ -94,3 +94,62 @@ def lost_reasons(ctx: Context, facts: ibis.Table) -> list[dict[str, Any]] | None
             }
         )
     return rows
+
+
+def win_rate_by(ctx: Context, facts: ibis.Table, column: str) -> list[dict[str, Any]] | None:
+    """Win rate of the deals closed in W per value of an account column (segment, size
+    band), with its lift over the overall win rate: the profiles lost systematically are
+    those whose whole interval lies below the overall rate."""
+    if not ctx.need(f"win_rate_by_{column}", "deals"):
+        return None
+    d = closed_in_w(ctx)
+    j = d.left_join(facts.select("account_id", column), "account_id")
+    agg = j.group_by(column).aggregate(
+        won=(j.status == "won").sum(), lost=(j.status == "lost").sum()
+    )
+    counts = [
+        (
+            r[column] if isinstance(r[column], str) else fg.NOT_GIVEN,
+            count(r["won"]),
+            count(r["lost"]),
+        )
+        for r in ctx.run("deals", agg)
+    ]
+    won_all = sum(w for _, w, _ in counts)
+    closed_all = sum(w + lost for _, w, lost in counts)
+    overall = won_all / closed_all if closed_all else None
+    out = []
+    for name, won, lost in sorted(counts, key=lambda c: (-(c[1] + c[2]), c[0])):
+        if won + lost == 0:
+            continue
+        r = rate(won, won + lost, ctx.settings.confidence)
+        below = overall is not None and r["ci_high"] is not None and r["ci_high"] < overall
+        out.append(
+            {
+                "name": name,
+                "won": won,
+                "lost": lost,
+                "win_rate": r,
+                "lift": (r["value"] / overall) if overall else None,
+                "lost_systematically": bool(below),
+                "small_sample": won + lost < ctx.settings.small_sample,
+            }
+        )
+    return out
+
+
+def competitors(ctx: Context) -> list[dict[str, Any]] | None:
+    """Where the deals lost in W went: each competitor's share ("Non renseigné" when the
+    deal names none, which is most often the status quo)."""
+    if not ctx.need("competitors", "deals"):
+        return None
+    d = closed_in_w(ctx)
+    lost = d.filter(d.status == "lost")
+    lost = lost.mutate(name=lost.competitor.strip().nullif("").fill_null(fg.NOT_GIVEN))
+    agg = lost.group_by("name").aggregate(n=lost.count())
+    found = [(str(r["name"]), count(r["n"])) for r in ctx.run("deals", agg)]
+    total = sum(n for _, n in found)
+    return [
+        {"name": name, "count": n, "share": rate(n, total, ctx.settings.confidence)}
+        for name, n in sorted(found, key=lambda c: (-c[1], c[0]))
+    ]
