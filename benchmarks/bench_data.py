@@ -20,6 +20,8 @@ from pathlib import Path
 
 from _common import Run, child, folder_mb, machine, record_section
 
+from personae.sources.schema import TABLES
+
 HERE = Path(__file__).resolve().parent
 
 GENERATE = """
@@ -128,20 +130,7 @@ def report(runs: list[Run], rows: dict[str, dict[str, int]], disk: dict[str, flo
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, r in rows.items():
-        cells = [
-            f"{r[k]:,}".replace(",", " ")
-            for k in (
-                "customers",
-                "accounts",
-                "revenue",
-                "activity",
-                "contacts",
-                "deals",
-                "deal_stages",
-                "touchpoints",
-                "notes",
-            )
-        ]
+        cells = [f"{r[k]:,}".replace(",", " ") for k in ("customers", *TABLES)]
         lines.append(f"| {label} | {' | '.join(cells)} | {disk[label]:,.0f} MB |".replace(",", " "))
     lines += [
         "",

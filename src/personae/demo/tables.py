@@ -26,16 +26,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "timestamp": pa.timestamp("s"),
 }
 FORMATS = ("csv", "parquet")
-DEMO_TABLES: tuple[str, ...] = (
-    "accounts",
-    "revenue",
-    "activity",
-    "contacts",
-    "deals",
-    "deal_stages",
-    "touchpoints",
-    "notes",
-)
+DEMO_TABLES: tuple[str, ...] = tuple(TABLES)  # every canonical table, in schema order
 
 
 def arrow_schema(table: str) -> pa.Schema:
