@@ -141,6 +141,27 @@ BAD_DATA = {
         "account_id,date,amount\nA1,31-31-2024,10\n",
         "revenue.csv:2, column 'date'",
     ),
+    "period end before start": (
+        "account_id,name\nA1,x\n",
+        "account_id,date,amount,period_start,period_end\nA1,2024-01-31,10,2024-02-01,2024-01-01\n",
+        "revenue.csv:2, column 'period_end'",
+    ),
+    "unknown kind": (
+        "account_id,kind\nA1,B3B\n",
+        "account_id,date,amount\nA1,2024-01-31,10\n",
+        "accounts.csv:2, column 'kind'",
+    ),
+    "bad boolean": (
+        "account_id,name\nA1,x\n",
+        "account_id,date,amount,recurring\nA1,2024-01-31,10,peut-être\n",
+        "revenue.csv:2, column 'recurring'",
+    ),
+    "missing required column": (
+        "account_id,name\nA1,x\n",
+        "account_id,amount\nA1,10\n",
+        "column 'date'",
+    ),
+    "missing required table": ("account_id,name\nA1,x\n", None, "revenue"),
 }
 
 
@@ -150,7 +171,8 @@ def test_bad_data_exits_2_names_the_place_and_writes_nothing(tmp_path: Path, cas
     data = tmp_path / "data"
     data.mkdir()
     (data / "accounts.csv").write_text(accounts, encoding="utf-8")
-    (data / "revenue.csv").write_text(revenue, encoding="utf-8")
+    if revenue is not None:
+        (data / "revenue.csv").write_text(revenue, encoding="utf-8")
     checked = runner.invoke(app, ["validate", "--data", str(data)])
     assert checked.exit_code == 2
     assert where in checked.output.replace("\n", " ")
