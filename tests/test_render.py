@@ -217,3 +217,20 @@ def test_own_template_renders_answers() -> None:
     assert "Quota : 250\u202f000\u00a0€/an" in md
     assert "### Profil 2 : [Nom]\n```\nRôle : Acheteur\nPriorités :\n1. [À compléter]" in md
     assert "**Répondues : 1/3**" in md
+
+
+def test_data_and_manual_rows_naming_one_fixed_row_merge(questionnaire: Questionnaire) -> None:
+    from personae.answers import merge
+
+    computed = {
+        "3.repartition_par_taille": Answer(
+            "3.repartition_par_taille", [{"taille": "TPE", "nb_clients": 12, "arpu": 900.0}], "data"
+        )
+    }
+    manual = {
+        "3.repartition_par_taille": Answer(
+            "3.repartition_par_taille", [{"taille": "TPE (1-10)", "cycle_de_vente": 20}]
+        )
+    }
+    md = render_markdown(questionnaire, merge(computed, manual), DAY)
+    assert "| TPE (1-10) | 12 | [X%] | 900\u00a0€ | 20\u00a0jours |" in md

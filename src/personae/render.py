@@ -203,7 +203,7 @@ class _Renderer:
         for r in rows:
             k = _fixed_key(str(r.get(first, "")), fixed) if r.get(first) is not None else None
             if k is not None:
-                filled[k] = r
+                filled.setdefault(k, {}).update(r)  # "TPE" from the data, "TPE (1-10)" by hand
             else:
                 free.append(r)
         examples = table.example_rows
