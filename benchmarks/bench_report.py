@@ -120,6 +120,16 @@ def table(runs: list[Run]) -> str:
             f"| {r.label} | {r.step} | {r.wall:.1f} s | {r.peak_mb:,.0f} MB | {ratio} "
             f"| {result.replace('|', '/')} |".replace(",", " ")
         )
+    lines += [
+        "",
+        "- The report reads the inputs more than once (typing and validation, the MRR grid,",
+        "  then each metric family over the grid and the per-account table), hence the ratio",
+        "  to a single scan. On L most of the time is the activity table (400 M events) for",
+        "  the active-client rule and onboarding, and the month grid of 30 M revenue lines.",
+        '- "planted churn in CI" counts the segments whose 95 % Wilson interval of monthly',
+        "  logo churn contains the hazard the generator used. On M, Particuliers measures",
+        "  4.70 % [4.49 %, 4.92 %] against 5 %; S and L (20 times more months) recover all four.",
+    ]
     return "\n".join(lines)
 
 
