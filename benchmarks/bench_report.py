@@ -127,7 +127,7 @@ def table(runs: list[Run]) -> str:
         "  to a single scan. Where the time goes within the report has not been profiled yet.",
         '- "planted churn in CI" counts the segments whose 95 % Wilson interval of monthly',
         "  logo churn contains the hazard the generator used. On M, Particuliers measures",
-        "  4.70 % [4.49 %, 4.92 %] against 5 %; S and L (20 times more months) recover all four.",
+        "  4.70 % [4.49 %, 4.92 %] against 5 %; S and L (20 times more customers) recover all four.",
     ]
     return "\n".join(lines)
 
