@@ -77,6 +77,8 @@ def test_domains(demo: Demo) -> None:
         "demo",
         "proposal",
         "negotiation",
+        "closed_won",
+        "closed_lost",
     }
     assert set(t["notes"]["kind"]) == {"interview", "call", "nps", "lost", "support"}
     assert set(t["touchpoints"]["channel"]) == {

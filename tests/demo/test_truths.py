@@ -11,6 +11,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from personae.demo.company import CLOSING_STAGES
+
 from .conftest import Demo, month_index
 
 
@@ -144,16 +146,27 @@ def test_stage_durations(demo: Demo) -> None:
     stages = stages.join(demo.segment, on="account_id")
     stages = stages.sort_values(["deal_id", "entered_at"])
     following = stages.groupby("deal_id")["entered_at"].shift(-1)
-    days = (following - stages["entered_at"]).dt.total_seconds() / 86_400
-    # the last stage reached lasts until closed_at (whole days from the day it was entered)
-    to_close = (stages["closed_at"] - stages["entered_at"].dt.normalize()).dt.days
-    stages["days"] = days.fillna(to_close)
-    stages = stages.dropna(subset=["days"])
+    # a closed deal's last pipeline stage ends at its closed_won / closed_lost row
+    stages["days"] = (following - stages["entered_at"]).dt.total_seconds() / 86_400
+    stages = stages[~stages["stage"].isin(CLOSING_STAGES)].dropna(subset=["days"])
     assert (stages["days"] > 0).all()
     for (name, stage), group in stages.groupby(["segment", "stage"]):
         planted = demo.truth["segments"][name]["stage_mean_days"][stage]
         se = group["days"].std() / math.sqrt(len(group))
         assert abs(group["days"].mean() - planted) < 4 * se, (name, stage)
+
+
+def test_closed_deals_enter_their_closing_stage_at_closed_at(demo: Demo) -> None:
+    deals = demo.tables["deals"].set_index("deal_id")
+    rows = demo.tables["deal_stages"]
+    closing = rows[rows["stage"].isin(CLOSING_STAGES)].set_index("deal_id")
+    closed = deals[deals["status"] != "open"]
+    assert closing.index.is_unique and set(closing.index) == set(closed.index)
+    expected = "closed_" + closed["status"]
+    assert (closing["stage"] == expected.reindex(closing.index)).all()
+    assert (
+        closing["entered_at"].dt.normalize() == closed["closed_at"].reindex(closing.index)
+    ).all()
 
 
 def test_won_deals_precede_first_invoice(demo: Demo) -> None:

@@ -323,6 +323,9 @@ SUPPORT_SURGE_FACTOR = 3.0
 CHURN_REASON_MISSING = 0.08
 
 STAGES: tuple[str, ...] = ("lead", "mql", "sql", "demo", "proposal", "negotiation")
+# A closed deal then enters its closing stage at closed_at, as a CRM records it (HubSpot's
+# "Date entered 'Closed won'"), which gives the last pipeline stage its end.
+CLOSING_STAGES: tuple[str, ...] = ("closed_won", "closed_lost")
 STAGE_MEAN_DAYS: dict[str, float] = {
     "lead": 5.0,
     "mql": 8.0,

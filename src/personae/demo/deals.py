@@ -126,6 +126,16 @@ def pipeline(
     competitor[lost] = np.where(named, categorical(rng, _COMPETITOR_PROBS, len(lost)), -1)
 
     t_deal, t_time, t_key = _touchpoints(rng, entered, days, has)
+
+    # closed deals enter closed_won / closed_lost at closed_at (stage N_STAGES + status)
+    closing = np.flatnonzero(status != 2)
+    close_at = closed[closing].astype("datetime64[s]") + (
+        8 * 3600 + 60 * rng.integers(0, 11 * 60, len(closing))
+    )
+    keep = close_at < _END
+    stage_deal = np.concatenate([stage_deal, closing[keep]])
+    stage = np.concatenate([stage, N_STAGES + status[closing[keep]]])
+    stage_entered = np.concatenate([entered[has], close_at[keep]])
     return Pipeline(
         account=np.concatenate([won_account, lost_account, open_account]),
         segment=segment,
@@ -137,7 +147,7 @@ def pipeline(
         competitor=competitor,
         stage_deal=stage_deal,
         stage=stage,
-        entered=entered[stage_deal, stage],
+        entered=stage_entered,
         touch_deal=t_deal,
         touch_time=t_time,
         touch_key=t_key,

@@ -305,7 +305,7 @@ def _deal_tables(
         "deal_stages",
         {
             "deal_id": deal_id.take(pa.array(pipe.stage_deal[s_order])),
-            "stage": pa.array(qf.STAGES).take(pa.array(pipe.stage[s_order])),
+            "stage": pa.array((*qf.STAGES, *qf.CLOSING_STAGES)).take(pa.array(pipe.stage[s_order])),
             "entered_at": pa.array(pipe.entered[s_order]),
         },
     )

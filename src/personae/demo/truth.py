@@ -62,7 +62,8 @@ def truth(
             "with the segment's rates, when such a plan exists in its ladder",
             "prices": "monthly equivalents; an invoice for n months costs price × n",
             "lost_reasons": "shares of lost deals; the rest has no reason",
-            "stages": "time in stage = next entered_at − entered_at (last stage: closed_at)",
+            "stages": "time in stage = next entered_at − entered_at; a closed deal enters "
+            "closed_won / closed_lost at closed_at, which ends its last pipeline stage",
         },
         "plans": list(qf.PLANS),
         "prices": {p: {str(k): v for k, v in by.items()} for p, by in qf.PRICES.items()},
