@@ -35,10 +35,3 @@ def write_files(out_dir: Path, files: Mapping[str, str | bytes]) -> dict[str, Pa
         os.replace(staged_path, target)
         written[name] = target
     return written
-
-
-def write_new_file(path: Path, content: str) -> Path:
-    """Write ``path`` atomically, refusing to replace an existing file."""
-    if path.exists():
-        raise FileExistsError(path)
-    return write_files(path.parent, {path.name: content})[path.name]

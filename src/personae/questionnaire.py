@@ -198,12 +198,6 @@ class Questionnaire:
     def tables(self) -> dict[str, Table]:
         return {t.id: t for sec in self.sections for t in sec.tables}
 
-    def section(self, sid: str) -> Section:
-        for s in self.sections:
-            if s.id == sid:
-                return s
-        raise KeyError(sid)
-
     def repeat_slot(self, slot_id: str) -> Slot | None:
         """The slot for ``7.persona4.titre`` even beyond the template's item count."""
         m = re.fullmatch(r"([^.]+)\.([a-z_]+?)(\d+)\.(.+)", slot_id)

@@ -255,7 +255,7 @@ class _Renderer:
             self.block(item.block, "", "")
         elif has_answer:
             structure = self.q.repeat_structure[item.group]
-            self.block(structure, _group_of(structure), group)
+            self.block(structure, structure.group, group)
         else:
             assert item.same_line is not None
             self.out.append(item.same_line)
@@ -274,7 +274,7 @@ class _Renderer:
             self.out.append("")
             self.out.append(self.heading(heading, heading_slot))
             self.out.extend(last.between)
-            self.block(structure, _group_of(structure), f"{last.group}{n}")
+            self.block(structure, structure.group, f"{last.group}{n}")
 
     def heading(self, heading: str, slot_id: str | None) -> str:
         value = self.value(slot_id) if slot_id else None
@@ -293,10 +293,6 @@ def _fixed_key(label: str, fixed: Mapping[str, Row]) -> str | None:
         return k
     starts = [f for f in fixed if f.startswith(k + "_")]
     return starts[0] if len(starts) == 1 else None
-
-
-def _group_of(block: Block) -> str:
-    return block.group
 
 
 def _format_cell(col: Column, value: Any) -> str:

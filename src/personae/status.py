@@ -15,10 +15,6 @@ class SectionProgress:
     total: int
     unanswered: tuple[tuple[str, str, str], ...]  # (question id, text, what is missing)
 
-    @property
-    def share(self) -> float:
-        return self.answered / self.total if self.total else 1.0
-
 
 def progress_by_section(dossier: Dossier) -> list[SectionProgress]:
     out = []
