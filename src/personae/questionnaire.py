@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from personae.errors import Problem, TemplateError
@@ -177,6 +178,8 @@ Node = Raw | QuestionLine | Block | TableNode | RepeatItem | Marker
 
 @dataclass
 class Questionnaire:
+    """A parsed template; built once by :func:`parse`, then read (the indexes are cached)."""
+
     text: str
     title: str
     sections: list[Section]
@@ -186,15 +189,15 @@ class Questionnaire:
     repeat_counts: dict[str, int]  # group -> items in the template
     repeat_section: dict[str, str]
 
-    @property
+    @cached_property
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
 
-    @property
+    @cached_property
     def slots(self) -> dict[str, Slot]:
         return {s.id: s for sec in self.sections for s in sec.slots}
 
-    @property
+    @cached_property
     def tables(self) -> dict[str, Table]:
         return {t.id: t for sec in self.sections for t in sec.tables}
 
