@@ -16,16 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from personae.metrics.calendar import month_end, month_start
-from personae.sources.schema import TABLES
-
-IBIS_TYPES = {
-    "string": "string",
-    "int": "int64",
-    "float": "float64",
-    "bool": "boolean",
-    "date": "date",
-    "timestamp": "timestamp",
-}
+from personae.sources.schema import TABLES, arrow_schema
 
 
 def _frame(name: str, rows: Any) -> pd.DataFrame:
@@ -61,10 +52,6 @@ def _frame(name: str, rows: Any) -> pd.DataFrame:
             df["period_end"].notna(), pd.Series(default_end, dtype=object, index=df.index)
         )
     return df[[c.name for c in spec.columns]]
-
-
-def arrow_schema(name: str) -> pa.Schema:
-    return ibis.schema({c.name: IBIS_TYPES[c.type] for c in TABLES[name].columns}).to_pyarrow()
 
 
 def make_tables(con: ibis.BaseBackend, **frames: Any) -> dict[str, ibis.Table]:

@@ -15,22 +15,10 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from personae.sources.schema import TABLES
+from personae.sources.schema import TABLES, arrow_schema
 
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "bool": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("s"),
-}
 FORMATS = ("csv", "parquet")
 DEMO_TABLES: tuple[str, ...] = tuple(TABLES)  # every canonical table, in schema order
-
-
-def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in TABLES[table].columns])
 
 
 def to_table(name: str, columns: dict[str, pa.Array]) -> pa.Table:

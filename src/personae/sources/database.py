@@ -52,16 +52,6 @@ def _known_tables(con: BaseBackend) -> list[tuple[str, ir.Table]]:
     return list(found.items())
 
 
-_IBIS_TYPES = {
-    "string": "string",
-    "int": "int64",
-    "float": "float64",
-    "bool": "boolean",
-    "date": "date",
-    "timestamp": "timestamp",
-}
-
-
 def _type_expression(
     table: schema.Table, t: ir.Table, file: str
 ) -> tuple[ir.Table, list[Problem], bool]:
@@ -70,7 +60,7 @@ def _type_expression(
     problems = missing_columns(table, file, list(t.columns), present, header=False)
     columns: dict[str, ir.Value] = {"_line": ibis.null("int64")}
     for column in table.columns:
-        target = _IBIS_TYPES[column.type]
+        target = schema.IBIS_TYPES[column.type]
         if column.name not in present:
             columns[column.name] = ibis.null(target)
             continue

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pyarrow as pa
+
 
 @dataclass(frozen=True)
 class Column:
@@ -204,3 +206,27 @@ SQL_TYPES = {
     "date": "DATE",
     "timestamp": "TIMESTAMP",
 }
+
+# The same logical types as Ibis types (casting a database's tables) and Arrow types
+# (files and in-memory tables; timestamps to the second, as the inputs carry them).
+IBIS_TYPES = {
+    "string": "string",
+    "int": "int64",
+    "float": "float64",
+    "bool": "boolean",
+    "date": "date",
+    "timestamp": "timestamp",
+}
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "string": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "timestamp": pa.timestamp("s"),
+}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The Arrow schema of a canonical table: its columns, in order, with their types."""
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in TABLES[table].columns])
