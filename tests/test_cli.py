@@ -44,6 +44,7 @@ def test_report_with_no_answers(tmp_path: Path) -> None:
         "answered": False,
         "answer": None,
         "source": None,
+        "missing": "données (--data) ou réponse manuelle",
     }
 
 
@@ -87,7 +88,8 @@ def test_status_lists_progress_and_unanswered(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "2/6" in result.output
     assert "Répondues : 2/63" in result.output
-    assert "1.3" in result.output and "réponse manuelle" in result.output
+    assert "1.3" in result.output and "données (--data)" in result.output
+    assert "5.3" in result.output and "réponse manuelle (answers.yaml)" in result.output
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

@@ -12,24 +12,13 @@ import pytest
 from personae.demo import generate
 from personae.demo_run import demo_answers_path
 from personae.dossier import dossier_schema
-from personae.fill import answers_from_data
+from personae.fill import DATA_QUESTIONS, answers_from_data
 from personae.questionnaire import Questionnaire
 from personae.report import make_dossier
 from personae.settings import Settings
 
-# Questions the demo's data settles (the others need a person, or a model not built yet).
-FROM_DATA = {
-    "1.1", "1.2", "1.3", "1.4", "1.5", "1.6",
-    "2.1", "2.2", "2.3", "2.4", "2.5", "2.6",
-    "3.1", "3.2",
-    "4.1", "4.2",
-    "5.1", "5.2",
-    "8.1", "8.2",
-    "9.1", "9.3", "9.6",
-    "10.1", "10.2", "10.3", "10.4",
-    "11.1", "11.2",
-    "12.1", "12.2", "12.3",
-}  # fmt: skip
+# The questions the demo's data settles (the others need a person, or a model not built yet).
+FROM_DATA = DATA_QUESTIONS
 
 
 @pytest.fixture(scope="module")

@@ -454,6 +454,13 @@ def _detail(m: Metrics, aid: str) -> dict[str, Any] | None:
     return {"metric": family, "provenance": f"metrics.provenance.{family}"} if sql else None
 
 
+# The questions the rules above answer when the data has what they need.
+DATA_QUESTIONS: frozenset[str] = frozenset(
+    {"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6"}
+    | {"3.1", "3.2", "4.1", "4.2", "5.1", "5.2", "8.1", "8.2", "9.1", "9.3", "9.6"}
+    | {"10.1", "10.2", "10.3", "10.4", "11.1", "11.2", "12.1", "12.2", "12.3"}
+)
+
 # Questions the data could answer if a table (or column) were there.
 NEEDS: dict[str, str] = {
     "8.1": "deal_stages",
@@ -474,6 +481,16 @@ MODELS: dict[str, str] = {
     "11.4": "l'analyse des déclencheurs d'expansion",
     **{f"7.{k}": "le modèle de personas" for k in range(1, 11)},
 }
+
+
+def missing_without_data(q: Questionnaire) -> dict[str, str]:
+    """What each question lacks when the report runs without ``--data``."""
+    return {
+        x.id: "données (--data) ou réponse manuelle"
+        if x.id in DATA_QUESTIONS
+        else _why_missing(x.id, {})
+        for x in q.questions
+    }
 
 
 def _why_missing(qid: str, m: Metrics) -> str:

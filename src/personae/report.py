@@ -8,6 +8,7 @@ from pathlib import Path
 
 from personae.answers import Answer, load_answers
 from personae.dossier import Dossier, build_dossier
+from personae.fill import answers_from_data, missing_without_data
 from personae.outputs import write_files
 from personae.questionnaire import Questionnaire, load_questionnaire
 from personae.settings import Settings, load_settings
@@ -34,10 +35,9 @@ def make_dossier(
     manual: dict[str, Answer] = load_answers(answers, q) if answers is not None else {}
     computed: dict[str, Answer] = {}
     metrics = None
-    missing: dict[str, str] = {}
-    if data is not None:
-        from personae.fill import answers_from_data
-
+    if data is None:
+        missing = missing_without_data(q)
+    else:
         filled = answers_from_data(q, data, settings)
         computed, metrics, missing = filled.answers, filled.metrics, filled.missing
         as_of = filled.as_of
@@ -56,6 +56,17 @@ def write_report(dossier: Dossier, out: Path) -> dict[str, Path]:
     return write_files(out, {"dossier.md": dossier.markdown(), "dossier.json": dossier.json_text()})
 
 
-def run_report(out: Path = Path("personae-out"), **inputs: object) -> Report:
-    dossier = make_dossier(**inputs)  # type: ignore[arg-type]
+def run_report(
+    out: Path = Path("personae-out"),
+    *,
+    answers: Path | None = None,
+    data: str | Path | None = None,
+    config: Path | None = None,
+    as_of: date | None = None,
+    template: Path | None = None,
+) -> Report:
+    """Check every input, compute, then write dossier.md and dossier.json into ``out``."""
+    dossier = make_dossier(
+        answers=answers, data=data, config=config, as_of=as_of, template=template
+    )
     return Report(dossier, write_report(dossier, out))
