@@ -198,6 +198,7 @@ def test_report_and_status_on_data(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["report", "--data", str(data), "--out", str(out)])
     assert result.exit_code == 0, result.output
+    assert "Warnings about the data" not in result.output  # every account has a country
     doc = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
     assert doc["as_of"] == "2025-02-28"
     assert doc["metrics"]["overview"]["clients_total"] == 2

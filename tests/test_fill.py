@@ -86,6 +86,7 @@ def test_arr_of_top_clients_is_made_of_planted_price_points(
 
 def test_demo_dossier_end_to_end(demo: Path, questionnaire: Questionnaire) -> None:
     d = make_dossier(answers=demo_answers_path(), data=demo)
+    assert any("country" in (w.column or "") for w in d.warnings)  # planted: a few missing
     doc = d.to_json()
     jsonschema.Draft202012Validator(
         dossier_schema(), format_checker=jsonschema.FormatChecker()

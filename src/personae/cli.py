@@ -118,6 +118,7 @@ def report(
         template=template,
     )
     d = result.dossier
+    _print_problems("Warnings about the data", d.warnings, "yellow")
     out_console.print(f"{d.status} — answered: {d.answered}/{d.total}")
     for path in result.files.values():
         out_console.print(f"wrote {path}")

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from personae.answers import Answer, merge
+from personae.errors import Problem
 from personae.kinds import fmt_percent, format_value
 from personae.questionnaire import Questionnaire
 from personae.render import render_markdown, status_label
@@ -31,6 +32,7 @@ class Dossier:
     as_of: date | None = None
     metrics: dict[str, Any] | None = None
     missing: dict[str, str] = field(default_factory=dict)  # question id -> what is missing
+    warnings: list[Problem] = field(default_factory=list)  # the input data's warnings
 
     @property
     def answered(self) -> int:
@@ -218,6 +220,7 @@ def build_dossier(
     computed: Mapping[str, Answer] | None = None,
     metrics: dict[str, Any] | None = None,
     missing: Mapping[str, str] | None = None,
+    warnings: list[Problem] | None = None,
     as_of: date | None = None,
     generated: date | None = None,
 ) -> Dossier:
@@ -230,4 +233,5 @@ def build_dossier(
         as_of=as_of,
         metrics=metrics,
         missing=dict(missing or {}),
+        warnings=list(warnings or []),
     )

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from personae.answers import Answer
+from personae.errors import Problem
 from personae.kinds import fmt_int, fmt_money, fmt_percent
 from personae.questionnaire import Questionnaire
 from personae.settings import Settings
@@ -33,6 +34,7 @@ class Filled:
     metrics: dict[str, Any]
     missing: dict[str, str] = field(default_factory=dict)
     as_of: date | None = None
+    warnings: list[Problem] = field(default_factory=list)  # the data's, from loading
 
 
 def answers_from_data(q: Questionnaire, data: str | Path, settings: Settings) -> Filled:
@@ -45,7 +47,9 @@ def answers_from_data(q: Questionnaire, data: str | Path, settings: Settings) ->
         metrics = compute_metrics(ds.con, ds.tables, settings)
     finally:
         ds.con.disconnect()
-    return answers_from_metrics(q, metrics)
+    filled = answers_from_metrics(q, metrics)
+    filled.warnings = list(ds.warnings)
+    return filled
 
 
 def answers_from_metrics(q: Questionnaire, m: Metrics) -> Filled:

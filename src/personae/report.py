@@ -8,6 +8,7 @@ from pathlib import Path
 
 from personae.answers import Answer, load_answers
 from personae.dossier import Dossier, build_dossier
+from personae.errors import Problem
 from personae.fill import answers_from_data, missing_without_data
 from personae.outputs import write_files
 from personae.questionnaire import Questionnaire, load_questionnaire
@@ -35,18 +36,20 @@ def make_dossier(
     manual: dict[str, Answer] = load_answers(answers, q) if answers is not None else {}
     computed: dict[str, Answer] = {}
     metrics = None
+    warnings: list[Problem] = []
     if data is None:
         missing = missing_without_data(q)
     else:
         filled = answers_from_data(q, data, settings)
         computed, metrics, missing = filled.answers, filled.metrics, filled.missing
-        as_of = filled.as_of
+        as_of, warnings = filled.as_of, filled.warnings
     return build_dossier(
         q,
         manual=manual,
         computed=computed,
         metrics=metrics,
         missing=missing,
+        warnings=warnings,
         as_of=as_of or settings.as_of,
         generated=today,
     )
