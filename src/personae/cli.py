@@ -141,7 +141,8 @@ def status(
     table.add_column("Section")
     table.add_column("Progression")
     table.add_column("Répondues", justify="right")
-    for sec in progress_by_section(d):
+    sections = progress_by_section(d)
+    for sec in sections:
         bar = Progress(BarColumn(bar_width=20), TextColumn("{task.percentage:>3.0f} %"))
         bar.add_task("", total=sec.total, completed=sec.answered)
         table.add_row(
@@ -149,7 +150,7 @@ def status(
         )
     out_console.print(table)
     out_console.print(f"Répondues : {d.answered}/{d.total}")
-    todo = [item for sec in progress_by_section(d) for item in sec.unanswered]
+    todo = [item for sec in sections for item in sec.unanswered]
     if todo:
         out_console.print("\n[bold]À compléter[/]")
         for qid, text, why in todo:
