@@ -235,6 +235,7 @@ def demo(
 
         result = run_demo(out, size=size.upper(), seed=seed, progress=report_progress)
     d = result.dossier
+    _print_problems("Warnings about the data", d.warnings, "yellow")
     out_console.print(f"{d.status} — answered: {d.answered}/{d.total}")
     for path in result.files.values():
         out_console.print(f"wrote {path}")

@@ -26,5 +26,10 @@ def run_demo(
     from personae.demo import generate
 
     data = generate(out, size=size, seed=seed, progress=progress)
+    if progress:
+        progress("report", 0, 1)
     dossier = make_dossier(answers=demo_answers_path(), data=data)
-    return Report(dossier, write_report(dossier, out))
+    report = Report(dossier, write_report(dossier, out))
+    if progress:
+        progress("report", 1, 1)
+    return report
