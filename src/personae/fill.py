@@ -216,7 +216,8 @@ def industries(m: Metrics) -> dict[str, Any]:
         for r in rows
         if r.get("clients")
     ]
-    named = [r for r in rows if r["name"] not in ("Autres", "Non renseigné") and r.get("clients")]
+    apart = ("Autres", "Particuliers", "Non renseigné")
+    named = [r for r in rows if r["name"] not in apart and r.get("clients")]
     return {
         "4.repartition_par_industrie": table,
         "4.1": ", ".join(r["name"] for r in named)

@@ -201,10 +201,12 @@ def test_industries_with_naf_fallback_and_autres():
         "Information et communication",  # A2 naf 62.01Z, 3600
         "Commerce ; réparation d'automobiles et de motocycles",  # A7 naf 4711, 3000
         "Autres",  # Logiciel 1200 + Conseil 900
-        "Non renseigné",  # A4 3700 + A5 500
+        "Particuliers",  # A5 500: B2C without an industry
+        "Non renseigné",  # A4 3700
     ]
     assert rows[2]["clients"] == 2 and rows[2]["revenue"] == pytest.approx(2100)
-    assert rows[3]["revenue"] == pytest.approx(4200)
+    assert rows[3]["revenue"] == pytest.approx(500)
+    assert rows[4]["revenue"] == pytest.approx(3700)
     assert sum(r["revenue_share"]["value"] for r in rows) == pytest.approx(1.0)
 
 

@@ -170,10 +170,12 @@ def region(accounts: ibis.Table) -> ir.StringValue:
 
 
 def industry(accounts: ibis.Table) -> ir.StringValue:
-    """The industry label, else the NAF section of naf_code's division, else Non renseigné."""
+    """The industry label, else the NAF section of naf_code's division, else Particuliers
+    for a B2C account (a person has no industry), else Non renseigné."""
     division = _clean(accounts.naf_code).substr(0, 2)
     naf = division.substitute(_DIVISION_LABELS, else_=_null_string())
-    return ibis.coalesce(_clean(accounts.industry), naf, ibis.literal(NOT_GIVEN))
+    unknown = ibis.cases((accounts.kind.upper() == "B2C", B2C_BAND), else_=NOT_GIVEN)
+    return ibis.coalesce(_clean(accounts.industry), naf, unknown)
 
 
 def _rule_condition(accounts: ibis.Table, rule: dict[str, Any]) -> ir.BooleanValue:

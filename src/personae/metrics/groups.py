@@ -122,20 +122,23 @@ def regions(ctx: Context, facts: ibis.Table) -> list[dict[str, Any]]:
 
 
 def industries(ctx: Context, facts: ibis.Table) -> list[dict[str, Any]]:
-    """The top industries by revenue in W, then Autres, then Non renseigné."""
+    """The top industries by revenue in W, then Autres, then Particuliers (B2C accounts
+    without an industry) and Non renseigné."""
     sums = group_sums(ctx, facts, "industry", "industries")
     whole = total(sums.values())
+    apart = (fg.B2C_BAND, fg.NOT_GIVEN)
     known = sorted(
-        ((k, s) for k, s in sums.items() if k != fg.NOT_GIVEN and not s.empty),
+        ((k, s) for k, s in sums.items() if k not in apart and not s.empty),
         key=lambda kv: (-kv[1].revenue, -kv[1].clients, kv[0]),
     )
     n = ctx.settings.top_industries
     rows = [group_row(ctx, name, s, whole) for name, s in known[:n]]
     rest = total(s for _, s in known[n:])
     rows.append(group_row(ctx, fg.OTHERS, rest, whole))
-    unknown = sums.get(fg.NOT_GIVEN, GroupSums())
-    if not unknown.empty:
-        rows.append(group_row(ctx, fg.NOT_GIVEN, unknown, whole))
+    for name in apart:
+        group = sums.get(name, GroupSums())
+        if not group.empty:
+            rows.append(group_row(ctx, name, group, whole))
     return rows
 
 
