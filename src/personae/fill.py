@@ -326,7 +326,7 @@ def churn(m: Metrics) -> dict[str, Any]:
     monthly = c["monthly"]
     out: dict[str, Any] = {
         "10.churn_par_segment": rows,
-        "10.1": f"{_pct(monthly)} par mois ({monthly['numerator']} départs / "
+        "10.1": f"{_pct(monthly)} par mois ({fmt_int(monthly['numerator'])} départs / "
         f"{fmt_int(monthly['denominator'])} comptes-mois), {_pct(c['annual'])} par an "
         f"({_pct(c['annual_compounded'])} en composé)",
     }
@@ -399,7 +399,7 @@ def lost(m: Metrics) -> dict[str, Any]:
         if lost_often:
             out["12.2"] = " ; ".join(
                 f"{r['name']} ({kind}) : taux de gain {_pct(r['win_rate'])} contre "
-                f"{_pct(win)} en moyenne ({r['lost']} perdues sur {r['won'] + r['lost']})"
+                f"{_pct(win)} en moyenne ({fmt_int(r['lost'])} perdues sur {fmt_int(r['won'] + r['lost'])})"
                 for kind, r in lost_often
             )
         else:
@@ -418,7 +418,7 @@ def lost(m: Metrics) -> dict[str, Any]:
         )
     if win and _v(win) is not None:
         out["12.1"] += (
-            f" — taux de gain {_pct(win)} ({win['numerator']}/{win['denominator']} affaires closes)"
+            f" — taux de gain {_pct(win)} ({fmt_int(win['numerator'])} gagnées sur {fmt_int(win['denominator'])} affaires closes)"
         )
     return out
 
