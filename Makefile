@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report
+.PHONY: test lint bench bench-data bench-report golden
 
 # The whole test suite (what CI runs).
 test:
@@ -21,3 +21,7 @@ bench-report:
 	uv run python benchmarks/bench_report.py $(BENCH_ARGS)
 
 bench: bench-data bench-report
+
+# Regenerate the golden files of demo S (tests/golden), then review `git diff tests/golden`.
+golden:
+	uv run python -m tests.golden.regenerate

@@ -48,11 +48,11 @@ print(f"{rows:,} rows scanned".replace(",", " "))
 REPORT = """
 import json, sys
 from pathlib import Path
-from personae.demo_run import demo_answers_path
-from personae.report import make_dossier, write_report
+from personae.demo.run import demo_answers_path
+from personae.pipeline import compute_dossier, write_outputs
 data, out = Path(sys.argv[1]), Path(sys.argv[2])
-d = make_dossier(data=data, answers=demo_answers_path())
-write_report(d, out)
+d = compute_dossier(data=data, answers=demo_answers_path())
+write_outputs(d, out)
 m = d.metrics
 truth = json.loads((data / "truth.json").read_text(encoding="utf-8"))
 inside = [

@@ -12,11 +12,14 @@ from pathlib import Path
 import ibis
 import pytest
 
-from personae.questionnaire import Questionnaire, load_questionnaire
+from personae.dossier.questionnaire import Questionnaire, load_questionnaire
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
-SEED = ROOT.parent / "shared" / "seed" / "000_08c0c36c4dfa7358.txt"
+# The user's template exactly as handed over (mojibake), vendored so the fidelity test runs on
+# a fresh clone; it is byte for byte shared/seed/000_08c0c36c4dfa7358.txt.
+SEED = FIXTURES / "seed_template.txt"
+SHARED_SEED = ROOT.parent / "shared" / "seed" / "000_08c0c36c4dfa7358.txt"
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from personae.answers import Answer, merge, parse_answers, skeleton
+from personae.dossier.answers import Answer, merge, parse_answers, skeleton
+from personae.dossier.kinds import Kind, KindError, kind_of, parse_as
+from personae.dossier.questionnaire import Questionnaire
 from personae.errors import AnswersError
-from personae.kinds import Kind, KindError, kind_of, parse
-from personae.questionnaire import Questionnaire
 
 
 def test_values_are_checked_by_kind(questionnaire: Questionnaire) -> None:
@@ -131,7 +131,7 @@ def test_manual_wins_and_tables_merge_cell_by_cell() -> None:
     ],
 )
 def test_kinds(placeholder: str, raw: object, value: object) -> None:
-    got = parse(kind_of(placeholder), raw)
+    got = parse_as(kind_of(placeholder), raw)
     assert got == pytest.approx(value) if isinstance(value, float | tuple) else got == value
 
 
@@ -141,4 +141,4 @@ def test_kinds(placeholder: str, raw: object, value: object) -> None:
 )
 def test_kind_rejects(kind: str, raw: str) -> None:
     with pytest.raises(KindError):
-        parse(Kind(kind), raw)
+        parse_as(Kind(kind), raw)

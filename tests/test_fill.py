@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,12 +11,14 @@ import jsonschema
 import pytest
 
 from personae.demo import generate
-from personae.demo_run import demo_answers_path
-from personae.dossier import dossier_schema
-from personae.fill import DATA_QUESTIONS, answers_from_data
-from personae.questionnaire import Questionnaire
-from personae.report import make_dossier
+from personae.demo.run import demo_answers_path
+from personae.dossier.questionnaire import Questionnaire
+from personae.fill import DATA_QUESTIONS, answers_from_metrics
+from personae.metrics import compute_metrics
+from personae.pipeline import compute_dossier
+from personae.render import dossier_document, dossier_schema, render_markdown
 from personae.settings import Settings
+from personae.sources import load
 
 # The questions the demo's data settles (the others need a person, or a model not built yet).
 FROM_DATA = DATA_QUESTIONS
@@ -31,11 +34,22 @@ def truth(demo: Path) -> dict[str, Any]:
     return dict(json.loads((demo / "truth.json").read_text(encoding="utf-8")))
 
 
-@pytest.fixture(scope="module")
-def filled(demo: Path) -> Any:
-    from personae.questionnaire import load_questionnaire
+@dataclass
+class Filled:
+    answers: dict[str, Any]
+    metrics: dict[str, Any]
 
-    return answers_from_data(load_questionnaire(), demo, Settings())
+
+@pytest.fixture(scope="module")
+def filled(demo: Path) -> Filled:
+    from personae.dossier.questionnaire import load_questionnaire
+
+    ds = load(demo)
+    try:
+        metrics = compute_metrics(ds.con, ds.tables, Settings())
+    finally:
+        ds.con.disconnect()
+    return Filled(answers_from_metrics(load_questionnaire(), metrics).answers, metrics)
 
 
 def test_every_question_the_data_settles_is_answered(filled: Any) -> None:
@@ -85,9 +99,9 @@ def test_arr_of_top_clients_is_made_of_planted_price_points(
 
 
 def test_demo_dossier_end_to_end(demo: Path, questionnaire: Questionnaire) -> None:
-    d = make_dossier(answers=demo_answers_path(), data=demo)
+    d = compute_dossier(answers=demo_answers_path(), data=demo)
     assert any("country" in (w.column or "") for w in d.warnings)  # planted: a few missing
-    doc = d.to_json()
+    doc = dossier_document(d)
     jsonschema.Draft202012Validator(
         dossier_schema(), format_checker=jsonschema.FormatChecker()
     ).validate(doc)
@@ -96,6 +110,6 @@ def test_demo_dossier_end_to_end(demo: Path, questionnaire: Questionnaire) -> No
         q for q, s in sources.items() if s == "manual"
     } == set(sources)
     assert FROM_DATA - {"2.1", "1.3"} <= {q for q, s in sources.items() if s == "data"}
-    md = d.markdown()
+    md = render_markdown(d)
     assert "| Global |" in md and "[X%]" not in md.split("## 10.")[1].split("### Signaux")[0]
     assert doc["metrics"]["overview"]["clients_total"] == d.answers["1.clients_total"].value

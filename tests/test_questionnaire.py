@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from personae.dossier.questionnaire import Questionnaire, parse_template, slug
 from personae.errors import TemplateError
-from personae.questionnaire import Questionnaire, parse, slug
 
 
 def test_quickfund_counts(questionnaire: Questionnaire) -> None:
@@ -139,7 +139,7 @@ Priorités :
 
 
 def test_another_template_in_the_same_conventions() -> None:
-    q = parse(OWN)
+    q = parse_template(OWN)
     assert q.title == "Audit commercial - Acme"
     assert [x.id for x in q.questions] == ["1.1", "1.2", "2.1"]
     assert q.questions[1].items == ["Nouveaux clients", "Renouvellements"]
@@ -161,13 +161,13 @@ def test_another_template_in_the_same_conventions() -> None:
 
 def test_unclosed_block_is_a_template_error() -> None:
     with pytest.raises(TemplateError) as err:
-        parse("# T\n\n## 1. A\n\n```\nClé : [X]\n")
+        parse_template("# T\n\n## 1. A\n\n```\nClé : [X]\n")
     assert err.value.problems[0].line is not None
 
 
 def test_ragged_table_is_a_template_error() -> None:
     with pytest.raises(TemplateError, match="cells"):
-        parse("# T\n\n## 1. A\n\n| a | b |\n|---|---|\n| 1 |\n")
+        parse_template("# T\n\n## 1. A\n\n| a | b |\n|---|---|\n| 1 |\n")
 
 
 def test_slug() -> None:

@@ -8,17 +8,22 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from personae.answers import Answer, load_answers
-from personae.dossier import build_dossier
-from personae.questionnaire import PLACEHOLDER, Questionnaire, load_questionnaire, parse
-from personae.render import french_month, render_markdown
+from personae.dossier.answers import Answer, load_answers
+from personae.dossier.model import Dossier
+from personae.dossier.questionnaire import (
+    PLACEHOLDER,
+    Questionnaire,
+    load_questionnaire,
+    parse_template,
+)
+from personae.render.markdown import french_month, render_markdown
 from tests.test_questionnaire import OWN
 
 DAY = date(2026, 3, 15)
 
 
 def test_no_answers_reproduces_the_template(questionnaire: Questionnaire) -> None:
-    out = render_markdown(questionnaire, {}, DAY).split("\n")
+    out = render_markdown(Dossier(questionnaire, dict({}), DAY)).split("\n")
     src = questionnaire.text.split("\n")
     assert len(out) == len(src)
     diff = [(a, b) for a, b in zip(src, out, strict=True) if a != b]
@@ -33,8 +38,8 @@ def test_complete_answers_leave_no_placeholder(
     questionnaire: Questionnaire, complete_answers: Path
 ) -> None:
     manual = load_answers(complete_answers, questionnaire)
-    d = build_dossier(questionnaire, manual=manual, generated=DAY)
-    md = d.markdown()
+    d = Dossier.assemble(questionnaire, manual=manual, generated=DAY)
+    md = render_markdown(d)
     assert [line for line in md.split("\n") if PLACEHOLDER.search(line)] == []
     assert "Même structure" not in md
     assert "> **Statut :** ✅ Complété" in md
@@ -67,7 +72,7 @@ def test_partial_answers_status_and_french_formats(questionnaire: Questionnaire)
             "data",
         ),
     }
-    md = render_markdown(questionnaire, answers, DAY)
+    md = render_markdown(Dossier(questionnaire, dict(answers), DAY))
     assert "> **Statut :** 🟡 En cours" in md
     assert "**Répondues : 1/63**" in md
     assert "- [x] **Combien de clients avez-vous au total ?** — 1 234 clients" in md
@@ -87,7 +92,7 @@ def test_personas_grow_and_same_structure_expands(questionnaire: Questionnaire) 
         "7.persona4.nom": Answer("7.persona4.nom", "Paul, le CEO"),
         "7.persona4.objectifs": Answer("7.persona4.objectifs", ["Lever", "Recruter"]),
     }
-    md = render_markdown(questionnaire, answers, DAY)
+    md = render_markdown(Dossier(questionnaire, dict(answers), DAY))
     assert md.count("*(Même structure)*") == 1  # persona 3 only
     assert "### Persona 2 : [Nom/Titre]\n```\nTitre : DAF\nDépartement : [À compléter]" in md
     assert "### Persona 4 : Paul, le CEO\n```\nTitre : [À compléter]" in md
@@ -142,8 +147,8 @@ def test_arbitrary_answers_never_break_the_structure(text: str, cell: str) -> No
             "3.repartition_par_taille", [{"taille": "TPE (1-10)", "nb_clients": 3}]
         ),
     }
-    md = render_markdown(questionnaire, answers, DAY)
-    again = parse(md)
+    md = render_markdown(Dossier(questionnaire, dict(answers), DAY))
+    again = parse_template(md)
     before, after = structure(questionnaire), structure(again)
     assert before[:2] == after[:2]
     assert before[2] == after[2]
@@ -194,25 +199,22 @@ def templates(draw: st.DrawFn) -> str:
 @settings(max_examples=80, deadline=None)
 @given(templates())
 def test_generated_templates_round_trip(text: str) -> None:
-    q = parse(text)
+    q = parse_template(text)
     total = len(q.questions)
-    out = render_markdown(q, {}, DAY)
+    out = render_markdown(Dossier(q, dict({}), DAY))
     expected = text.replace("**Total questions : 0**", f"**Total questions : {total}**")
     expected = expected.replace("**Répondues : 0/0**", f"**Répondues : 0/{total}**")
     assert out == expected
 
 
 def test_own_template_renders_answers() -> None:
-    q = parse(OWN)
-    md = render_markdown(
-        q,
-        {
-            "1.1": Answer("1.1", "Quatre"),
-            "1.quota": Answer("1.quota", 250000.0),
-            "2.profil2.role": Answer("2.profil2.role", "Acheteur"),
-        },
-        DAY,
-    )
+    q = parse_template(OWN)
+    answers = {
+        "1.1": Answer("1.1", "Quatre"),
+        "1.quota": Answer("1.quota", 250000.0),
+        "2.profil2.role": Answer("2.profil2.role", "Acheteur"),
+    }
+    md = render_markdown(Dossier(q, answers, DAY))
     assert "- [x] **Combien de commerciaux ?** — Quatre" in md
     assert "Quota : 250\u202f000\u00a0€/an" in md
     assert "### Profil 2 : [Nom]\n```\nRôle : Acheteur\nPriorités :\n1. [À compléter]" in md
@@ -220,7 +222,7 @@ def test_own_template_renders_answers() -> None:
 
 
 def test_data_and_manual_rows_naming_one_fixed_row_merge(questionnaire: Questionnaire) -> None:
-    from personae.answers import merge
+    from personae.dossier.answers import merge
 
     computed = {
         "3.repartition_par_taille": Answer(
@@ -232,5 +234,5 @@ def test_data_and_manual_rows_naming_one_fixed_row_merge(questionnaire: Question
             "3.repartition_par_taille", [{"taille": "TPE (1-10)", "cycle_de_vente": 20}]
         )
     }
-    md = render_markdown(questionnaire, merge(computed, manual), DAY)
+    md = render_markdown(Dossier(questionnaire, dict(merge(computed, manual)), DAY))
     assert "| TPE (1-10) | 12 | [X%] | 900\u00a0€ | 20\u00a0jours |" in md

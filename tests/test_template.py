@@ -6,11 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from personae.template import default_template_text, read_template, repair_text
-from tests.conftest import SEED
+from personae.dossier.template import default_template_text, read_template, repair_text
+from tests.conftest import SEED, SHARED_SEED
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="shared/seed is not beside the checkout")
+@pytest.mark.skipif(not SHARED_SEED.exists(), reason="shared/ is not beside the checkout")
+def test_vendored_seed_is_the_users_file_byte_for_byte() -> None:
+    assert SEED.read_bytes() == SHARED_SEED.read_bytes()
+
+
 def test_seed_repairs_exactly_to_the_shipped_copy() -> None:
     repaired = read_template(SEED)
     assert repaired == default_template_text()

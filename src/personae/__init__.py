@@ -1,7 +1,18 @@
 """personae: the « Segments Clients & Personas » dossier, computed from a company's data."""
 
-from personae.answers import Answer, load_answers, merge, parse_answers, skeleton
-from personae.dossier import Dossier, build_dossier
+from personae.dossier import (
+    Answer,
+    Dossier,
+    Questionnaire,
+    load_answers,
+    load_questionnaire,
+    merge,
+    parse_answers,
+    parse_template,
+    read_template,
+    repair_text,
+    skeleton,
+)
 from personae.errors import (
     AnswersError,
     ConfigError,
@@ -13,10 +24,9 @@ from personae.errors import (
     Problem,
     TemplateError,
 )
-from personae.questionnaire import Questionnaire, load_questionnaire, parse
-from personae.report import make_dossier, run_report
+from personae.pipeline import Report, compute_dossier, run_report, write_outputs
+from personae.render import render_json, render_markdown
 from personae.settings import SETTINGS, Settings, load_settings
-from personae.template import read_template, repair_text
 
 __version__ = "0.1.0"
 
@@ -33,18 +43,21 @@ __all__ = [
     "PersonaeError",
     "Problem",
     "Questionnaire",
+    "Report",
     "Settings",
     "TemplateError",
-    "build_dossier",
+    "compute_dossier",
     "load_answers",
     "load_questionnaire",
     "load_settings",
-    "make_dossier",
     "merge",
-    "parse",
     "parse_answers",
+    "parse_template",
     "read_template",
+    "render_json",
+    "render_markdown",
     "repair_text",
     "run_report",
     "skeleton",
+    "write_outputs",
 ]

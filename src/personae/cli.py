@@ -81,8 +81,8 @@ TemplateOpt = Annotated[
 @_handled
 def init(directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")]) -> None:
     """Create a workspace: personae.toml, answers.yaml and data/README.md."""
-    from personae.questionnaire import load_questionnaire
-    from personae.workspace import init_workspace
+    from personae.dossier.questionnaire import load_questionnaire
+    from personae.dossier.workspace import init_workspace
 
     for path in init_workspace(directory, load_questionnaire()):
         out_console.print(f"wrote {path}")
@@ -105,7 +105,7 @@ def report(
     template: TemplateOpt = None,
 ) -> None:
     """Write dossier.md and dossier.json into the output folder."""
-    from personae.report import run_report
+    from personae.pipeline import run_report
 
     if data and db:
         raise typer.BadParameter("give --data or --db, not both")
@@ -133,10 +133,10 @@ def status(
     template: TemplateOpt = None,
 ) -> None:
     """Progress per section, and what each unanswered question is missing."""
-    from personae.report import make_dossier
-    from personae.status import progress_by_section
+    from personae.dossier.status import progress_by_section
+    from personae.pipeline import compute_dossier
 
-    d = make_dossier(answers=answers, data=data, config=config, template=template)
+    d = compute_dossier(answers=answers, data=data, config=config, template=template)
     table = Table(title=f"{d.questionnaire.title} — {d.status}")
     table.add_column("Section")
     table.add_column("Progression")
@@ -223,7 +223,7 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
 ) -> None:
     """Generate the demo company (Quickfund) and write its dossier."""
-    from personae.demo_run import run_demo
+    from personae.demo.run import run_demo
 
     with Progress(console=err_console, transient=False) as progress:
         tasks: dict[str, Any] = {}

@@ -53,7 +53,11 @@ def test_active_on_activity_without_the_table_is_missing():
     frames = {k: v for k, v in company_frames().items() if k in ("accounts", "revenue")}
     m = run(Settings(as_of=T, active_basis="activity"), **frames)
     assert m["overview"]["clients_active"] is None
-    assert {"metric": "overview.clients_active", "needs": "activity table"} in m["missing"]
+    assert {
+        "metric": "overview.clients_active",
+        "needs": "activity table",
+        "table": "activity",
+    } in m["missing"]
     # and with auto, the revenue rule applies
     auto = run(Settings(as_of=T), **frames)
     assert auto["overview"]["active_basis"] == "revenue"

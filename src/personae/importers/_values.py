@@ -31,7 +31,7 @@ def key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
-def slug(text: str) -> str:
+def snake_case(text: str) -> str:
     """``"Proposition commerciale"`` -> ``"proposition_commerciale"``."""
     return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_")
 

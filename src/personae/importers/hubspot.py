@@ -18,7 +18,7 @@ from pathlib import Path
 
 from personae.importers._export import Export, quote, read_all
 from personae.importers._tables import Row, fail, warn, write_tables
-from personae.importers._values import country_code, key, slug
+from personae.importers._values import country_code, key, snake_case
 
 __all__ = ["import_hubspot"]
 
@@ -164,7 +164,7 @@ _INDUSTRIES = _lookup(INDUSTRIES)
 
 def stage_name(label: str) -> str:
     """A deal stage as ``deal_stages.stage``: default stages by their English slug, else slugged."""
-    return _STAGES.get(key(label)) or slug(label)
+    return _STAGES.get(key(label)) or snake_case(label)
 
 
 def deal_status(stage: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 import ibis
 
+from personae.metrics import firmographics as fg
 from personae.metrics.context import Context
 from personae.metrics.mrr import transitions
 from personae.metrics.stats import compounded, count, rate
@@ -57,6 +58,10 @@ def churn(
     why: dict[str, Counter[str]] = {}
     for r in ctx.run("churn", reasons):
         why.setdefault(str(r["segment"]), Counter())[str(r["churn_reason"])] += count(r["n"])
+
+    given = {k for c in why.values() for k in c}
+    if given == {fg.NOT_GIVEN}:  # accounts churned, and not one with a reason
+        ctx.column_empty("churn.main_reason", "accounts", "churn_reason")
 
     def summary(pairs: list[tuple[int, int]]) -> dict[str, Any]:
         return rate(sum(c for _, c in pairs), sum(n for n, _ in pairs), conf)

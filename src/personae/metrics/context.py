@@ -35,8 +35,14 @@ class Context:
         """True when every table is present; else record the metric as missing."""
         absent = [t for t in tables if t not in self.tables]
         for t in absent:
-            self.missing.append({"metric": metric, "needs": f"{t} table"})
+            self.missing.append({"metric": metric, "needs": f"{t} table", "table": t})
         return not absent
+
+    def column_empty(self, metric: str, table: str, column: str) -> None:
+        """Record that ``metric`` is left out because ``table.column`` holds no value."""
+        self.missing.append(
+            {"metric": metric, "needs": f"{table}.{column}", "table": table, "column": column}
+        )
 
     def record(self, family: str, expr: ibis.Expr) -> None:
         sql = str(ibis.to_sql(expr))

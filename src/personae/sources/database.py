@@ -53,7 +53,7 @@ def _known_tables(con: BaseBackend) -> list[tuple[str, ir.Table]]:
 
 
 def _type_expression(
-    table: schema.Table, t: ir.Table, file: str
+    table: schema.TableSpec, t: ir.Table, file: str
 ) -> tuple[ir.Table, list[Problem], bool]:
     """A database table cast to the canonical types, as an Ibis expression (no copy)."""
     present = match_columns(table, list(t.columns))

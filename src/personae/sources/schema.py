@@ -31,7 +31,7 @@ class Reference:
 
 
 @dataclass(frozen=True)
-class Table:
+class TableSpec:
     name: str
     columns: tuple[Column, ...]
     key: str | None = None
@@ -53,10 +53,10 @@ class Table:
 
 ROLES = ("decision_maker", "economic_buyer", "champion", "influencer", "user")
 
-TABLES: dict[str, Table] = {
+TABLES: dict[str, TableSpec] = {
     t.name: t
     for t in (
-        Table(
+        TableSpec(
             "accounts",
             (
                 Column(
@@ -85,7 +85,7 @@ TABLES: dict[str, Table] = {
             required=True,
             help="customers and prospects, one row each",
         ),
-        Table(
+        TableSpec(
             "revenue",
             (
                 Column("account_id", "string", True, help="must exist in accounts"),
@@ -100,7 +100,7 @@ TABLES: dict[str, Table] = {
             required=True,
             help="invoice lines",
         ),
-        Table(
+        TableSpec(
             "activity",
             (
                 Column("account_id", "string", True),
@@ -112,7 +112,7 @@ TABLES: dict[str, Table] = {
             references=(Reference("account_id", "accounts", "account_id"),),
             help="one row per usage event",
         ),
-        Table(
+        TableSpec(
             "contacts",
             (
                 Column("contact_id", "string", True),
@@ -126,7 +126,7 @@ TABLES: dict[str, Table] = {
             key="contact_id",
             references=(Reference("account_id", "accounts", "account_id"),),
         ),
-        Table(
+        TableSpec(
             "deals",
             (
                 Column("deal_id", "string", True),
@@ -142,7 +142,7 @@ TABLES: dict[str, Table] = {
             key="deal_id",
             references=(Reference("account_id", "accounts", "account_id"),),
         ),
-        Table(
+        TableSpec(
             "deal_stages",
             (
                 Column("deal_id", "string", True),
@@ -152,7 +152,7 @@ TABLES: dict[str, Table] = {
             references=(Reference("deal_id", "deals", "deal_id"),),
             help="one row per stage entered",
         ),
-        Table(
+        TableSpec(
             "touchpoints",
             (
                 Column("account_id", "string", True),
@@ -167,7 +167,7 @@ TABLES: dict[str, Table] = {
                 Reference("deal_id", "deals", "deal_id"),
             ),
         ),
-        Table(
+        TableSpec(
             "notes",
             (
                 Column("account_id", "string", True),

@@ -64,7 +64,7 @@ def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def match_columns(table: schema.Table, found: list[str]) -> dict[str, str]:
+def match_columns(table: schema.TableSpec, found: list[str]) -> dict[str, str]:
     """Canonical column -> the found column holding it (case and spaces ignored)."""
     by_key: dict[str, str] = {}
     for name in found:
@@ -73,7 +73,7 @@ def match_columns(table: schema.Table, found: list[str]) -> dict[str, str]:
 
 
 def missing_columns(
-    table: schema.Table, file: str, columns: list[str], present: dict[str, str], *, header: bool
+    table: schema.TableSpec, file: str, columns: list[str], present: dict[str, str], *, header: bool
 ) -> list[Problem]:
     """A problem for each required column the file lacks (``header``: on line 1)."""
     problems = []
@@ -112,7 +112,7 @@ def _normalised(column: schema.Column, expr: str) -> str:
     return f"(CASE lower({expr}) {whens} ELSE {expr} END)"
 
 
-def _select_typed(table: schema.Table, raw: RawRelation, present: dict[str, str]) -> str:
+def _select_typed(table: schema.TableSpec, raw: RawRelation, present: dict[str, str]) -> str:
     inner = [f"{raw.line or 'NULL'}::BIGINT AS _line"]
     for column in table.columns:
         target = schema.SQL_TYPES[column.type]
@@ -147,7 +147,7 @@ def _defaults(name: str) -> list[str]:
 
 
 def _cell_checks(
-    table: schema.Table, raw: RawRelation, present: dict[str, str]
+    table: schema.TableSpec, raw: RawRelation, present: dict[str, str]
 ) -> list[tuple[schema.Column, str, str]]:
     """(column, kind, SQL condition over the raw relation) for each check of its cells."""
     checks = []
@@ -167,7 +167,10 @@ def _cell_checks(
 
 
 def cell_problems(
-    con: duckdb.DuckDBPyConnection, table: schema.Table, raw: RawRelation, present: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    table: schema.TableSpec,
+    raw: RawRelation,
+    present: dict[str, str],
 ) -> list[Problem]:
     """Unparsable cells and empty required cells, every kind counted in one scan."""
     checks = _cell_checks(table, raw, present)

@@ -16,9 +16,10 @@ from typing import Any
 
 from babel.dates import format_date
 
-from personae.answers import Answer
-from personae.kinds import LOCALE, format_value
-from personae.questionnaire import (
+from personae.dossier.answers import Answer
+from personae.dossier.kinds import LOCALE, format_value
+from personae.dossier.model import Dossier, status_label
+from personae.dossier.questionnaire import (
     ANSWERED,
     PLACEHOLDER,
     STATUS,
@@ -32,26 +33,16 @@ from personae.questionnaire import (
     Raw,
     RepeatItem,
     Row,
-    Table,
     TableNode,
+    TemplateTable,
     slug,
 )
-
-STATUS_TODO = "🔄 À compléter"
-STATUS_DOING = "🟡 En cours"
-STATUS_DONE = "✅ Complété"
 
 
 def french_month(d: date) -> str:
     """``Décembre 2025``."""
     text = format_date(d, "MMMM yyyy", locale=LOCALE)
     return text[:1].upper() + text[1:]
-
-
-def status_label(answered: int, total: int) -> str:
-    if answered == 0:
-        return STATUS_TODO
-    return STATUS_DONE if answered >= total else STATUS_DOING
 
 
 def inline(text: str) -> str:
@@ -233,7 +224,7 @@ class _Renderer:
             for r in free:
                 self.out.append(self.row(table, template_row, r))
 
-    def row(self, table: Table, template: Row, values: Mapping[str, Any]) -> str:
+    def row(self, table: TemplateTable, template: Row, values: Mapping[str, Any]) -> str:
         cells = []
         for col, original in zip(table.columns, template.cells, strict=True):
             v = values.get(col.id)
@@ -324,6 +315,6 @@ def _list_line(pattern: str, n: int, text: str) -> str:
     return f"{indent}{n}. {text}"
 
 
-def render_markdown(q: Questionnaire, answers: Mapping[str, Answer], updated: date) -> str:
-    """The dossier's markdown: the template with every answer written in."""
-    return _Renderer(q, answers, updated).run()
+def render_markdown(dossier: Dossier) -> str:
+    """``dossier.md``: the template with every answer written in."""
+    return _Renderer(dossier.questionnaire, dossier.answers, dossier.generated).run()

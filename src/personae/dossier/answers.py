@@ -8,7 +8,7 @@ computed one and is then marked as an override.
 
 - a question id (``"2.3"``): a short text;
 - a slot id (``"1.clients_total"``, ``"6.icp.taille"``, ``"7.persona2.objectifs"``): a
-  value of the slot's kind (see :mod:`personae.kinds`);
+  value of the slot's kind (see :mod:`personae.dossier.kinds`);
 - a table id (``"2.segments_identifies"``): a list of rows, each a mapping of column
   ids to values; a row whose first column names a fixed row of the template (``Global``,
   ``TPE (1-10)``) fills that row, the others replace the example rows.
@@ -27,9 +27,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from personae.dossier.kinds import TEXT, Kind, KindError, parse_as
+from personae.dossier.questionnaire import Questionnaire, Slot, TemplateTable, slug
 from personae.errors import AnswersError, Problem
-from personae.kinds import TEXT, Kind, KindError, parse
-from personae.questionnaire import Questionnaire, Slot, Table, slug
 
 SOURCES = ("data", "manual", "derived")
 
@@ -45,8 +45,8 @@ class Answer:
     detail: Mapping[str, Any] | None = None  # numerator, denominator, interval, provenance
 
 
-def kind_of_id(q: Questionnaire, aid: str) -> Kind | Table | None:
-    """What an id holds: a Kind for questions and slots, the Table for tables, else None."""
+def kind_of_id(q: Questionnaire, aid: str) -> Kind | TemplateTable | None:
+    """What an id holds: a Kind for questions and slots, the TemplateTable for tables, else None."""
     if any(x.id == aid for x in q.questions):
         return TEXT
     slot: Slot | None = q.slots.get(aid) or q.repeat_slot(aid)
@@ -65,11 +65,11 @@ def check_value(q: Questionnaire, aid: str, raw: Any) -> Any:
     if target is None:
         raise KeyError(aid)
     if isinstance(target, Kind):
-        return parse(target, raw)
+        return parse_as(target, raw)
     return _check_rows(target, raw)
 
 
-def _check_rows(table: Table, raw: Any) -> list[dict[str, Any]]:
+def _check_rows(table: TemplateTable, raw: Any) -> list[dict[str, Any]]:
     if not isinstance(raw, list):
         raise KindError(
             f"expected a list of rows with columns {', '.join(c.id for c in table.columns)}"
@@ -84,7 +84,7 @@ def _check_rows(table: Table, raw: Any) -> list[dict[str, Any]]:
             if str(col) not in columns:
                 raise KindError(f"row {k}: unknown column {col!r}; columns: {', '.join(columns)}")
             try:
-                out[str(col)] = parse(columns[str(col)].kind, value)
+                out[str(col)] = parse_as(columns[str(col)].kind, value)
             except KindError as exc:
                 raise KindError(f"row {k}, column {col!r}: {exc}") from None
         rows.append(out)

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from personae.dossier.kinds import LIST, TEXT, Kind, kind_of
+from personae.dossier.template import read_template
 from personae.errors import Problem, TemplateError
-from personae.kinds import LIST, TEXT, Kind, kind_of
-from personae.template import read_template
 
 PLACEHOLDER = re.compile(r"\[(?!x\]|\s\])[^\[\]\n]+\]")
 _SECTION = re.compile(r"^##\s+(?:(\d+)\.\s+)?(.+?)\s*$")
@@ -95,7 +95,7 @@ class Row:
 
 
 @dataclass
-class Table:
+class TemplateTable:
     id: str
     section: str
     title: str
@@ -113,7 +113,7 @@ class Section:
     title: str
     questions: list[Question] = field(default_factory=list)
     slots: list[Slot] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    tables: list[TemplateTable] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- nodes (for rendering)
@@ -147,7 +147,7 @@ class Block:
 
 @dataclass
 class TableNode:
-    table: Table
+    table: TemplateTable
     lines: list[str]
     kv: bool  # a key/value table: each fixed row is a slot
 
@@ -198,7 +198,7 @@ class Questionnaire:
         return {s.id: s for sec in self.sections for s in sec.slots}
 
     @cached_property
-    def tables(self) -> dict[str, Table]:
+    def tables(self) -> dict[str, TemplateTable]:
         return {t.id: t for sec in self.sections for t in sec.tables}
 
     def repeat_slot(self, slot_id: str) -> Slot | None:
@@ -215,10 +215,10 @@ class Questionnaire:
 
 def load_questionnaire(path: Path | None = None) -> Questionnaire:
     """Read (and repair) a template, then parse it; the shipped default when ``path`` is None."""
-    return parse(read_template(path), source=str(path) if path else "<default template>")
+    return parse_template(read_template(path), source=str(path) if path else "<default template>")
 
 
-def parse(text: str, source: str = "<template>") -> Questionnaire:
+def parse_template(text: str, source: str = "<template>") -> Questionnaire:
     return _Parser(text, source).run()
 
 
@@ -482,7 +482,7 @@ class _Parser:
             kind = kind_of(ph) if ph and j > 0 else TEXT
             columns.append(Column(slug(title) or f"col{j + 1}", title, kind, ph))
         trows = [Row(c, None if _is_example(c[0]) else slug(c[0])) for c in rows]
-        table = Table(tid, sec.id, self.heading, columns, trows)
+        table = TemplateTable(tid, sec.id, self.heading, columns, trows)
         kv = len(columns) == 2 and all(r.key for r in trows) and bool(trows)
         if kv:
             for r in trows:

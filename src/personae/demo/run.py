@@ -6,7 +6,7 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from personae.report import Report, make_dossier, write_report
+from personae.pipeline import Report, compute_dossier, write_outputs
 
 DEMO_ANSWERS = "demo_answers.yaml"
 
@@ -28,8 +28,8 @@ def run_demo(
     data = generate(out, size=size, seed=seed, progress=progress)
     if progress:
         progress("report", 0, 1)
-    dossier = make_dossier(answers=demo_answers_path(), data=data)
-    report = Report(dossier, write_report(dossier, out))
+    dossier = compute_dossier(answers=demo_answers_path(), data=data)
+    report = Report(dossier, write_outputs(dossier, out))
     if progress:
         progress("report", 1, 1)
     return report

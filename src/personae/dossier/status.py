@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from personae.dossier import Dossier
+from personae.dossier.model import Dossier
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ class KindError(ValueError):
     """A value is not of the kind its slot expects."""
 
 
-def parse(kind: Kind, raw: Any) -> Any:
+def parse_as(kind: Kind, raw: Any) -> Any:
     """Check and normalise a value written by a person; raise :class:`KindError`."""
     if raw is None:
         return None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from personae.answers import skeleton
+from personae.dossier.answers import skeleton
+from personae.dossier.questionnaire import Questionnaire
 from personae.errors import InputError, Problem
 from personae.outputs import write_files
-from personae.questionnaire import Questionnaire
 from personae.settings import settings_toml
 from personae.sources import data_readme
 

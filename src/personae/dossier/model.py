@@ -1,0 +1,78 @@
+"""The dossier: the questionnaire with its answers, ready to be written out.
+
+Answers flow one way (DESIGN §8): computed answers (``data``) are overlaid with manual
+ones (``manual`` always wins), then the executive summary and the counters are
+``derived`` from them. :meth:`Dossier.assemble` does that; the renderers in
+:mod:`personae.render` write it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from personae.dossier.answers import Answer, merge
+from personae.dossier.questionnaire import Questionnaire
+from personae.dossier.summary import derive
+from personae.errors import Problem
+
+STATUS_TODO = "🔄 À compléter"
+STATUS_DOING = "🟡 En cours"
+STATUS_DONE = "✅ Complété"
+
+
+def status_label(answered: int, total: int) -> str:
+    """The header's ``Statut``: nothing answered, some, or all."""
+    if answered == 0:
+        return STATUS_TODO
+    return STATUS_DONE if answered >= total else STATUS_DOING
+
+
+@dataclass
+class Dossier:
+    questionnaire: Questionnaire
+    answers: dict[str, Answer]
+    generated: date
+    as_of: date | None = None
+    metrics: dict[str, Any] | None = None
+    missing: dict[str, str] = field(default_factory=dict)  # question id -> what is missing
+    warnings: list[Problem] = field(default_factory=list)  # the input data's warnings
+
+    @classmethod
+    def assemble(
+        cls,
+        q: Questionnaire,
+        *,
+        manual: Mapping[str, Answer] | None = None,
+        computed: Mapping[str, Answer] | None = None,
+        metrics: dict[str, Any] | None = None,
+        missing: Mapping[str, str] | None = None,
+        warnings: list[Problem] | None = None,
+        as_of: date | None = None,
+        generated: date | None = None,
+    ) -> Dossier:
+        """Computed answers overlaid with manual ones, then the summary derived."""
+        answers = derive(q, merge(computed or {}, manual or {}))
+        return cls(
+            q,
+            answers,
+            generated or date.today(),
+            as_of=as_of,
+            metrics=metrics,
+            missing=dict(missing or {}),
+            warnings=list(warnings or []),
+        )
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for x in self.questionnaire.questions if x.id in self.answers)
+
+    @property
+    def total(self) -> int:
+        return len(self.questionnaire.questions)
+
+    @property
+    def status(self) -> str:
+        return status_label(self.answered, self.total)

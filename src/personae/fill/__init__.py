@@ -1,0 +1,110 @@
+"""Answers from numbers: the computed metrics written into the dossier's ids (DESIGN §8).
+
+One module per part of the dossier, each a set of small pure rules registered with
+:func:`~personae.fill._rule.rule`: every rule declares the metric family it reads, the ids
+and table columns it can write and the tables it needs. From those declarations come the
+questions the data can answer (:data:`DATA_QUESTIONS`), each data answer's provenance, and
+the reason an unanswered question is missing. What the data cannot say stays unanswered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from personae.dossier.answers import Answer
+from personae.dossier.questionnaire import Questionnaire
+from personae.fill import (  # noqa: F401  each part registers its rules on import
+    churn,
+    expansion,
+    firmographics,
+    journey,
+    lost,
+    overview,
+    segments,
+    top_clients,
+)
+from personae.fill._rule import RULES, Metrics, Rule
+from personae.fill.awaited import AWAITED
+
+NO_DATA = "données (--data) ou réponse manuelle"
+MANUAL = "réponse manuelle (answers.yaml)"
+
+
+@dataclass
+class Filled:
+    answers: dict[str, Answer]
+    missing: dict[str, str] = field(default_factory=dict)
+    as_of: date | None = None
+
+
+def _is_question(aid: str) -> bool:
+    return aid.count(".") == 1 and aid.split(".")[1].isdigit()
+
+
+def rules_writing(aid: str) -> list[Rule]:
+    return [r for r in RULES if aid in r.writes]
+
+
+# The questions the rules answer when the data has what they need.
+DATA_QUESTIONS: frozenset[str] = frozenset(
+    aid for r in RULES for aid in r.writes if _is_question(aid)
+)
+_AWAITED: dict[str, str] = {a.question: a.model for a in AWAITED}
+
+
+def answers_from_metrics(q: Questionnaire, m: Metrics) -> Filled:
+    """The data answers the metrics settle, and why each other question is open."""
+    answers: dict[str, Answer] = {}
+    known = {x.id for x in q.questions} | set(q.slots) | set(q.tables)
+    for r in RULES:
+        detail = {
+            "metrics": list(r.families),
+            "provenance": [
+                f"metrics.provenance.{f}" for f in r.families if f in (m.get("provenance") or {})
+            ],
+            "rule": r.name,
+        }
+        for aid, value in r(m).items():
+            if aid in known and value not in (None, "", []):
+                answers[aid] = Answer(aid, value, "data", detail=detail)
+    missing = {x.id: why_missing(x.id, m) for x in q.questions if x.id not in answers}
+    return Filled(answers, missing, date.fromisoformat(m["as_of"]))
+
+
+def why_missing(qid: str, m: Metrics) -> str:
+    """What an unanswered question lacks, from the rules' declared needs."""
+    records = list(m.get("missing") or [])
+    for r in rules_writing(qid):
+        for need in r.needs:
+            if need.unmet_in(records):
+                what = f"table {need.table}" if need.column is None else f"colonne {need}"
+                return f"{what} absente des données, ou réponse manuelle"
+    if qid in _AWAITED:
+        return f"réponse manuelle ({_AWAITED[qid]} n'est pas encore calculé)"
+    return MANUAL
+
+
+def missing_without_data(q: Questionnaire) -> dict[str, str]:
+    """What each question lacks when the report runs without ``--data``."""
+    return {x.id: NO_DATA if x.id in DATA_QUESTIONS else why_missing(x.id, {}) for x in q.questions}
+
+
+def declared_ids() -> dict[str, frozenset[str]]:
+    """Every id a rule can write, with the table columns it fills (empty for the others)."""
+    out: dict[str, frozenset[str]] = {}
+    for r in RULES:
+        for aid in r.writes:
+            out[aid] = out.get(aid, frozenset()) | r.columns.get(aid, frozenset())
+    return out
+
+
+__all__ = [
+    "DATA_QUESTIONS",
+    "RULES",
+    "Filled",
+    "answers_from_metrics",
+    "declared_ids",
+    "missing_without_data",
+    "why_missing",
+]

@@ -1,0 +1,82 @@
+"""Section 10, « Churn »: churn by segment, the highest and lowest, and why accounts leave."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from personae.dossier.kinds import fmt_int
+from personae.fill._rule import Metrics, rule
+from personae.fill._text import best, pct, value_of
+
+
+def _reason(r: Mapping[str, Any]) -> str | None:
+    mr = r.get("main_reason")
+    if not mr or not mr.get("name"):
+        return None
+    return f"{mr['name']} ({pct(mr['share'])})"
+
+
+def _segment_line(r: Mapping[str, Any]) -> str:
+    why = _reason(r)
+    return f"{r['name']} : {pct(r['monthly'])} par mois" + (
+        f" ; raison principale : {why}" if why else ""
+    )
+
+
+def _churn(m: Metrics) -> Mapping[str, Any] | None:
+    c = m.get("churn")
+    return c if c and value_of(c.get("monthly")) is not None else None
+
+
+@rule(
+    "churn",
+    ("10.1", "10.2", "10.3"),
+    columns={
+        "10.churn_par_segment": ("segment", "churn_mensuel", "churn_annuel", "raison_principale")
+    },
+    needs=("revenue",),
+)
+def churn(m: Metrics) -> dict[str, Any]:
+    c = _churn(m)
+    if c is None:
+        return {}
+    rows = [
+        {
+            "segment": r["name"],
+            "churn_mensuel": value_of(r["monthly"]),
+            "churn_annuel": value_of(r["annual"]),
+            "raison_principale": _reason(r),
+        }
+        for r in c["by_segment"]
+    ]
+    rows.append(
+        {
+            "segment": "Global",
+            "churn_mensuel": value_of(c["monthly"]),
+            "churn_annuel": value_of(c["annual"]),
+        }
+    )
+    monthly = c["monthly"]
+    out: dict[str, Any] = {
+        "10.churn_par_segment": rows,
+        "10.1": f"{pct(monthly)} par mois ({fmt_int(monthly['numerator'])} départs / "
+        f"{fmt_int(monthly['denominator'])} comptes-mois), {pct(c['annual'])} par an "
+        f"({pct(c['annual_compounded'])} en composé)",
+    }
+    hi = best(c["by_segment"], lambda r: value_of(r["monthly"]))
+    lo = best(c["by_segment"], lambda r: value_of(r["monthly"]), lowest=True)
+    if hi:
+        out["10.2"] = _segment_line(hi)
+    if lo:
+        out["10.3"] = _segment_line(lo)
+    return out
+
+
+@rule("churn", ("10.4",), needs=("revenue", "accounts.churn_reason"))
+def churn_reasons(m: Metrics) -> dict[str, Any]:
+    c = _churn(m)
+    if c is None:
+        return {}
+    reasons = [f"{r['name']} : {_reason(r)}" for r in c["by_segment"] if _reason(r)]
+    return {"10.4": " ; ".join(reasons)} if reasons else {}

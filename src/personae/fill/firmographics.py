@@ -1,0 +1,102 @@
+"""Sections 3, 4 and 5: clients by size band, industry and region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from personae.fill._rule import Metrics, rule
+from personae.fill._text import best, clients_cell, or_nd, pct, value_of, with_clients
+from personae.metrics.firmographics import B2C_BAND, NOT_GIVEN, OTHERS, SIZE_BANDS
+
+
+@rule(
+    ("sizes", "deals"),
+    ("3.1", "3.2"),
+    columns={
+        "3.repartition_par_taille": ("taille", "nb_clients", "pct_ca", "arpu", "cycle_de_vente")
+    },
+    needs=("revenue",),
+)
+def sizes(m: Metrics) -> dict[str, Any]:
+    rows = m.get("sizes") or []
+    if not rows:
+        return {}
+    table = [
+        {
+            "taille": r["name"],
+            "nb_clients": clients_cell(r),
+            "pct_ca": value_of(r["revenue_share"]),
+            "arpu": or_nd(r.get("arpu")),
+            "cycle_de_vente": or_nd(r.get("sales_cycle_days"), round),
+        }
+        for r in rows
+        if r.get("clients") or r["name"] in SIZE_BANDS
+    ]
+    parts = [f"{r['name']} {pct(r['client_share'])} des clients" for r in with_clients(rows)]
+    out: dict[str, Any] = {"3.repartition_par_taille": table, "3.1": " ; ".join(parts)}
+    core = best(rows, lambda r: value_of(r["revenue_share"]), robust=False)
+    if core:
+        out["3.2"] = (
+            f"{core['name']} d'après les données : {pct(core['revenue_share'])} du CA, "
+            f"{pct(core['client_share'])} des clients"
+        )
+    return out
+
+
+@rule(
+    "industries",
+    ("4.1", "4.2"),
+    columns={"4.repartition_par_industrie": ("industrie", "nb_clients", "pct_ca")},
+    needs=("revenue",),
+)
+def industries(m: Metrics) -> dict[str, Any]:
+    rows = m.get("industries") or []
+    if not rows:
+        return {}
+    table = [
+        {
+            "industrie": r["name"],
+            "nb_clients": clients_cell(r),
+            "pct_ca": value_of(r["revenue_share"]),
+        }
+        for r in rows
+        if r.get("clients")
+    ]
+    named = [r for r in rows if r["name"] not in (OTHERS, B2C_BAND, NOT_GIVEN) and r.get("clients")]
+    return {
+        "4.repartition_par_industrie": table,
+        "4.1": ", ".join(r["name"] for r in named)
+        + (" et d'autres" if len(rows) > len(named) else ""),
+        "4.2": " ; ".join(f"{r['name']} ({pct(r['revenue_share'])} du CA)" for r in named[:3]),
+    }
+
+
+@rule(
+    "regions",
+    ("5.1", "5.2"),
+    columns={"5.repartition_geographique": ("pays_region", "nb_clients", "pct_ca")},
+    needs=("revenue",),
+)
+def regions(m: Metrics) -> dict[str, Any]:
+    rows = m.get("regions") or []
+    if not rows:
+        return {}
+    table = [
+        {
+            "pays_region": r["name"],
+            "nb_clients": clients_cell(r),
+            "pct_ca": value_of(r["revenue_share"]),
+        }
+        for r in rows
+        if r.get("clients") or r["name"] == OTHERS
+    ]
+    out: dict[str, Any] = {
+        "5.repartition_geographique": table,
+        "5.1": " ; ".join(
+            f"{r['name']} {pct(r['client_share'])} des clients" for r in with_clients(rows)
+        ),
+    }
+    top = best(rows, lambda r: value_of(r["revenue_share"]), robust=False)
+    if top:
+        out["5.2"] = f"{top['name']} : {pct(top['revenue_share'])} du CA"
+    return out
