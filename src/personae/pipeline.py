@@ -49,20 +49,24 @@ def compute_dossier(
             generated=today,
         )
 
-    from personae.metrics import compute_metrics
+    from personae.metrics import MetricsSession
+    from personae.models.run import compute_models
     from personae.sources import load
 
     ds = load(data, as_of=settings.as_of)
     try:
-        metrics = compute_metrics(ds.con, ds.tables, settings)
+        with MetricsSession(ds.con, ds.tables, settings) as session:
+            metrics = session.compute()
+            models = compute_models(session, metrics)
     finally:
         ds.con.disconnect()
-    filled = answers_from_metrics(q, metrics)
+    filled = answers_from_metrics(q, {**metrics, "models": models})
     return Dossier.assemble(
         q,
         manual=manual,
         computed=filled.answers,
         metrics=metrics,
+        models=models,
         missing=filled.missing,
         warnings=list(ds.warnings),
         as_of=filled.as_of,

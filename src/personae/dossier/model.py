@@ -37,6 +37,7 @@ class Dossier:
     generated: date
     as_of: date | None = None
     metrics: dict[str, Any] | None = None
+    models: dict[str, Any] | None = None  # DESIGN §5's models, by name
     missing: dict[str, str] = field(default_factory=dict)  # question id -> what is missing
     warnings: list[Problem] = field(default_factory=list)  # the input data's warnings
 
@@ -48,6 +49,7 @@ class Dossier:
         manual: Mapping[str, Answer] | None = None,
         computed: Mapping[str, Answer] | None = None,
         metrics: dict[str, Any] | None = None,
+        models: dict[str, Any] | None = None,
         missing: Mapping[str, str] | None = None,
         warnings: list[Problem] | None = None,
         as_of: date | None = None,
@@ -61,6 +63,7 @@ class Dossier:
             generated or date.today(),
             as_of=as_of,
             metrics=metrics,
+            models=models,
             missing=dict(missing or {}),
             warnings=list(warnings or []),
         )

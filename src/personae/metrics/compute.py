@@ -1,13 +1,16 @@
-"""compute_metrics: every number of the dossier, from the canonical tables (DESIGN §4, §6).
+"""The metrics session: every number of the dossier, from the canonical tables (DESIGN §4, §6).
 
-The order of the work: the calendar (T, W, W'), the account-month MRR grid and the
-per-account table (both temporary tables on the backend), then each metric family as
-aggregates of those. Temporary tables are dropped at the end.
+A :class:`MetricsSession` owns the engine's temporary tables for the life of a report: the
+calendar (T, W, W'), the account-month MRR grid and the per-account table are built once
+when the session opens, every metric family is an aggregate of them, and the models of
+DESIGN §5 reuse them (``session.grid``, ``session.accounts``) before the session closes and
+drops them. :func:`compute_metrics` is the one-shot form: open, compute, close.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import TracebackType
 from typing import Any
 
 import ibis
@@ -15,7 +18,7 @@ import ibis
 from personae.metrics import deals as _deals
 from personae.metrics import firmographics as fg
 from personae.metrics import groups as _groups
-from personae.metrics.accounts import activeness, build_accounts
+from personae.metrics.accounts import Activeness, activeness, build_accounts
 from personae.metrics.calendar import build_calendar
 from personae.metrics.churn import churn
 from personae.metrics.context import Context
@@ -34,21 +37,51 @@ def _ordered(rows: list[dict[str, Any]], order: list[str]) -> list[dict[str, Any
     return sorted(rows, key=lambda r: (rank.get(r["name"], len(rank)), r["name"]))
 
 
-def compute_metrics(
-    con: ibis.BaseBackend, tables: Mapping[str, ibis.Table], settings: Settings
-) -> dict[str, Any]:
-    """The ``metrics`` object of dossier.json (see schemas/dossier.schema.json)."""
-    cal = build_calendar(tables, settings)
-    ctx = Context(con, tables, settings, cal)
-    revenue = tables["revenue"]
-    ctx.record("calendar", revenue.aggregate(first=revenue.date.min(), last=revenue.date.max()))
-    try:
-        basis = fg.segment_basis(tables["accounts"], settings)
-        active = activeness(ctx)
-        grid = build_grid(ctx)
-        facts = build_accounts(ctx, grid, basis, active)
+class MetricsSession:
+    """The calendar, the MRR grid and the accounts table, kept until :meth:`close`."""
 
-        over = overview(ctx, facts, active)
+    def __init__(
+        self, con: ibis.BaseBackend, tables: Mapping[str, ibis.Table], settings: Settings
+    ) -> None:
+        cal = build_calendar(tables, settings)
+        self.ctx = Context(con, tables, settings, cal)
+        revenue = tables["revenue"]
+        self.ctx.record(
+            "calendar", revenue.aggregate(first=revenue.date.min(), last=revenue.date.max())
+        )
+        try:
+            self.segment_basis = fg.segment_basis(tables["accounts"], settings)
+            self.active: Activeness = activeness(self.ctx)
+            self.grid = build_grid(self.ctx)
+            self.accounts = build_accounts(self.ctx, self.grid, self.segment_basis, self.active)
+        except BaseException:
+            self.close()
+            raise
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    def __enter__(self) -> MetricsSession:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the temporary tables (they die with the connection anyway)."""
+        self.ctx.drop_temp_tables()
+
+    def compute(self) -> dict[str, Any]:
+        """The ``metrics`` object of dossier.json (see schemas/dossier.schema.json)."""
+        ctx, facts, grid, settings = self.ctx, self.accounts, self.grid, self.settings
+        cal = ctx.cal
+        over = overview(ctx, facts, self.active)
         mrr_rows, identity = movements(ctx, grid)
         cycle = _deals.sales_cycle_by(ctx, facts, "size_band")
         seg_sums = _groups.group_sums(ctx, facts, "segment", "segments")
@@ -68,8 +101,8 @@ def compute_metrics(
             "window": cal.window(),
             "overview": over,
             "segmentation": {
-                "by": basis,
-                "label": fg.SEGMENT_BASES[basis],
+                "by": self.segment_basis,
+                "label": fg.SEGMENT_BASES[self.segment_basis],
                 "segments": len(segments),
                 "ltv_method": LTV_METHOD,
                 "gross_margin": settings.gross_margin,
@@ -92,8 +125,14 @@ def compute_metrics(
             "deals": _deals.sales_cycle(ctx),
             "journey": journey(ctx),
         }
-    finally:
-        ctx.drop_temp_tables()
-    result["missing"] = ctx.missing
-    result["provenance"] = ctx.provenance_map()
-    return result
+        result["missing"] = ctx.missing
+        result["provenance"] = ctx.provenance_map()
+        return result
+
+
+def compute_metrics(
+    con: ibis.BaseBackend, tables: Mapping[str, ibis.Table], settings: Settings
+) -> dict[str, Any]:
+    """Open a session, compute every metric, close it (temporary tables dropped)."""
+    with MetricsSession(con, tables, settings) as session:
+        return session.compute()

@@ -78,6 +78,8 @@ def dossier_document(dossier: Dossier) -> dict[str, Any]:
     }
     if dossier.metrics is not None:
         doc["metrics"] = _jsonable(dossier.metrics)
+    if dossier.models is not None:
+        doc["models"] = _jsonable(dossier.models)
     return doc
 
 
