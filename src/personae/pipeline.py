@@ -51,6 +51,7 @@ def compute_dossier(
 
     from personae.metrics import MetricsSession
     from personae.models.run import compute_models
+    from personae.render.accounts import account_rows
     from personae.sources import load
 
     ds = load(data, as_of=settings.as_of)
@@ -58,15 +59,17 @@ def compute_dossier(
         with MetricsSession(ds.con, ds.tables, settings) as session:
             metrics = session.compute()
             models = compute_models(session, metrics)
+            accounts = account_rows(session.account_base(), models.accounts)
     finally:
         ds.con.disconnect()
-    filled = answers_from_metrics(q, {**metrics, "models": models})
+    filled = answers_from_metrics(q, {**metrics, "models": models.summaries})
     return Dossier.assemble(
         q,
         manual=manual,
         computed=filled.answers,
         metrics=metrics,
-        models=models,
+        models=models.summaries,
+        accounts=accounts,
         missing=filled.missing,
         warnings=list(ds.warnings),
         as_of=filled.as_of,
@@ -75,12 +78,14 @@ def compute_dossier(
 
 
 def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
-    """Write dossier.md and dossier.json into ``out``, atomically."""
+    """Write dossier.md, dossier.json (and accounts.csv with data) into ``out``, atomically."""
     from personae.render import render_json, render_markdown
+    from personae.render.accounts import render_accounts_csv
 
-    return write_files(
-        out, {"dossier.md": render_markdown(dossier), "dossier.json": render_json(dossier)}
-    )
+    files = {"dossier.md": render_markdown(dossier), "dossier.json": render_json(dossier)}
+    if dossier.accounts is not None:
+        files["accounts.csv"] = render_accounts_csv(dossier.accounts)
+    return write_files(out, files)
 
 
 def run_report(

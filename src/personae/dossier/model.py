@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from personae.dossier.answers import Answer, merge
 from personae.dossier.questionnaire import Questionnaire
 from personae.dossier.summary import derive
 from personae.errors import Problem
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STATUS_TODO = "🔄 À compléter"
 STATUS_DOING = "🟡 En cours"
@@ -38,6 +41,7 @@ class Dossier:
     as_of: date | None = None
     metrics: dict[str, Any] | None = None
     models: dict[str, Any] | None = None  # DESIGN §5's models, by name
+    accounts: pd.DataFrame | None = None  # one row per account, for accounts.csv
     missing: dict[str, str] = field(default_factory=dict)  # question id -> what is missing
     warnings: list[Problem] = field(default_factory=list)  # the input data's warnings
 
@@ -50,6 +54,7 @@ class Dossier:
         computed: Mapping[str, Answer] | None = None,
         metrics: dict[str, Any] | None = None,
         models: dict[str, Any] | None = None,
+        accounts: pd.DataFrame | None = None,
         missing: Mapping[str, str] | None = None,
         warnings: list[Problem] | None = None,
         as_of: date | None = None,
@@ -64,6 +69,7 @@ class Dossier:
             as_of=as_of,
             metrics=metrics,
             models=models,
+            accounts=accounts,
             missing=dict(missing or {}),
             warnings=list(warnings or []),
         )

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any
 
 import ibis
+import pandas as pd
 
 from personae.metrics import deals as _deals
 from personae.metrics import firmographics as fg
@@ -76,6 +77,19 @@ class MetricsSession:
     def close(self) -> None:
         """Drop the temporary tables (they die with the connection anyway)."""
         self.ctx.drop_temp_tables()
+
+    def account_base(self) -> pd.DataFrame:
+        """One row per account: id, name, status (client, ancien client, prospect), segment,
+        ARR at T; the base of ``accounts.csv``."""
+        a = self.accounts
+        status = ibis.cases(
+            (a.is_client, "client"),
+            (a.first_positive.notnull(), "ancien client"),
+            else_="prospect",
+        )
+        expr = a.select("account_id", "name", "segment", status=status, arr=(a.mrr_t * 12).round(2))
+        frame: pd.DataFrame = expr.to_pyarrow().to_pandas()
+        return frame
 
     def compute(self) -> dict[str, Any]:
         """The ``metrics`` object of dossier.json (see schemas/dossier.schema.json)."""

@@ -1,29 +1,51 @@
 """The models run on an open :class:`~personae.metrics.MetricsSession` (DESIGN §5).
 
 Each step pulls the aggregates it needs through the session (the MRR grid and the accounts
-table are already there), fits its model and returns the JSON-ready object that goes under
-``models.<name>`` in dossier.json, or None when it has nothing to say. Steps run in order
-and see the results of the steps before them (the ICP reads the LTV).
+table are already there), fits its model and returns a :class:`ModelOutput`: the JSON-ready
+summary that goes under ``models.<name>`` in dossier.json, and optionally per-account
+columns for ``accounts.csv`` (risk, signal, score, with their reasons). A step returns None
+when it has nothing to say. Steps run in order and see the summaries of the steps before
+them (the ICP reads the LTV).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+import pandas as pd
 
 from personae.metrics import MetricsSession
 
-Step = Callable[[MetricsSession, Mapping[str, Any], Mapping[str, Any]], dict[str, Any] | None]
 
-# (name, step): name is the key under ``models``; the step gets (session, metrics, models so far).
+@dataclass
+class ModelOutput:
+    summary: dict[str, Any]  # under models.<name> in dossier.json
+    accounts: pd.DataFrame | None = None  # account_id + this model's columns for accounts.csv
+
+
+@dataclass
+class Models:
+    summaries: dict[str, Any] = field(default_factory=dict)
+    accounts: list[pd.DataFrame] = field(default_factory=list)
+
+
+Step = Callable[[MetricsSession, Mapping[str, Any], Mapping[str, Any]], ModelOutput | None]
+
+# (name, step): name is the key under ``models``; a step gets (session, metrics, summaries so
+# far). Add a model by adding its line here.
 STEPS: tuple[tuple[str, Step], ...] = ()
 
 
-def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> dict[str, Any]:
-    """Every model's result, by name."""
-    out: dict[str, Any] = {}
+def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Models:
+    """Every model's summary, by name, and the per-account columns they give."""
+    out = Models()
     for name, step in STEPS:
-        result = step(session, metrics, out)
-        if result is not None:
-            out[name] = result
+        result = step(session, metrics, out.summaries)
+        if result is None:
+            continue
+        out.summaries[name] = result.summary
+        if result.accounts is not None:
+            out.accounts.append(result.accounts)
     return out
