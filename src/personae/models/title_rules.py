@@ -87,7 +87,16 @@ def _s(id: str, seniority: str, pattern: str, note: str = "") -> Rule:
 # --- department -------------------------------------------------------------------------
 
 DEPARTMENT_RULES: tuple[Rule, ...] = (
-    # 1. Chief titles and their acronyms: the function is in the title.
+    # 1. Assistants to the executives work in the office, whoever they assist.
+    _d(
+        "operations.assistants",
+        "operations",
+        r"(executive |personal )?assistant (de direction|de la direction|du (pdg|dg|ceo|president"
+        r"|directeur( general)?)|to the (ceo|president|md|managing director))"
+        r"|executive assistant|personal assistant",
+        "Assistante du PDG is operations (and Junior), not direction",
+    ),
+    # 2. Chief titles and their acronyms: the function is in the title.
     _d("cxo.ceo", "direction", r"ceo|chief executive( officer)?"),
     _d("cxo.cfo", "finance", r"cfo|chief financ\w* officer"),
     _d("cxo.coo", "operations", r"coo|chief operati\w* officer"),
@@ -106,7 +115,7 @@ DEPARTMENT_RULES: tuple[Rule, ...] = (
         "customer",
         r"chief (customer|client|experience)( success| experience)? officer",
     ),
-    # 2. Those who run the company.
+    # 3. Those who run the company.
     _d(
         "direction.pdg",
         "direction",
@@ -120,9 +129,10 @@ DEPARTMENT_RULES: tuple[Rule, ...] = (
     _d(
         "direction.managing",
         "direction",
-        r"managing director|general manager|country manager|managing partner|chief of staff",
+        r"managing director|general manager|country manager|managing partner|chief of staff"
+        r"|administrateur delegue",
     ),
-    # 3. Role nouns that decide the department whatever qualifies them.
+    # 4. Role nouns that decide the department whatever qualifies them.
     _d(
         "hr.roles",
         "hr",
@@ -151,6 +161,12 @@ DEPARTMENT_RULES: tuple[Rule, ...] = (
         "ICT (TIC) titles and IT auditors, before the finance and marketing words they contain",
     ),
     _d(
+        "customer.roles",
+        "customer",
+        r"technical account manager|customer success (manager|lead|director)",
+        "account managers after the sale, before the sales words",
+    ),
+    _d(
         "purchasing.roles",
         "purchasing",
         r"acheteur|buyer|achats?|procurement|purchas\w*|sourcing",
@@ -175,11 +191,12 @@ DEPARTMENT_RULES: tuple[Rule, ...] = (
         "operations.roles",
         "operations",
         r"assistant (de direction|administratif|administrative|executif|de gestion)"
-        r"|executive assistant|office manager|secretaire(?! general)|services generaux"
+        r"|(employe|agent|coordinateur) administrati(f|ve)"
+        r"|executive assistant|office manager|secretaire(?! general)|(services|moyens) generaux"
         r"|facility|facilities|logisti\w*|supply chain|entrepot|(?<!data )warehouse|stocks?|usine"
         r"|plant manager|(directeur|responsable) de site|site manager",
     ),
-    # 4. Functions, in the order that settles a title naming two in one segment.
+    # 5. Functions, in the order that settles a title naming two in one segment.
     _d(
         "marketing.function",
         "marketing",
@@ -195,7 +212,7 @@ DEPARTMENT_RULES: tuple[Rule, ...] = (
         "sales",
         r"sdr|bdr|ae|kam|vrp|rev ?ops|revenue( operations)?|sales|ventes?|vendeur|commercial\w*"
         r"|technico commercial|adv|administration des ventes|avant vente|pre ?sales"
-        r"|business develop\w*|biz ?dev\w*|account (executive|manager)|key account\w*"
+        r"|business develop\w*|biz ?dev\w*|account (executive|manager|director|lead)|key account\w*"
         r"|grands? comptes?|(ingenieur|charge) d affaires|export|televendeur|attache commercial|representant"
         r"|chef de secteur|responsable de secteur|negociateur",
     ),
@@ -220,15 +237,16 @@ DEPARTMENT_RULES: tuple[Rule, ...] = (
         r"|(software|cloud|solutions?|data|enterprise|it) architect|scrum|qa|tech"
         r"|product (owner|manager|management|director|lead|ops|designer|analyst|team|builder)"
         r"|(head|vp|svp|director) (of )?product"
-        r"|(?<!production )(?<!quality )(?<!process )(?<!industrial )(?<!civil )(?<!mechanical )engineering|web|erp|crm|sap|helpdesk|help desk|integrateur|programmeur|testeur",
+        r"|(?<!production )(?<!quality )(?<!process )(?<!industrial )(?<!civil )(?<!mechanical )engineering"
+        r"|web|erp|crm|sap|salesforce|hubspot|helpdesk|help desk|integrateur|programmeur|testeur",
     ),
     _d(
         "operations.function",
         "operations",
         r"operations?|operationnel|ops|production|qualite|quality|qhse|hse|exploitation"
-        r"|methodes|maintenance|achemin\w*|transport",
+        r"|methodes|maintenance|achemin\w*|transport|flottes?|fleet",
     ),
-    # 5. Weak signals, used only when nothing above names a function.
+    # 6. Weak signals, used only when nothing above names a function.
     _d(
         "direction.weak",
         "direction",
@@ -254,14 +272,15 @@ SENIORITY_RULES: tuple[Rule, ...] = (
     _s(
         "c-level.cxo",
         "C-level",
-        r"ceo|cfo|coo|cto|cmo|cro|cio|cpo|cso|cco|cdo|chro|ciso|clo|cxo|chief (\w+ ){1,3}officer",
+        r"ceo|cfo|coo|cto|cmo|cro|cio|cpo|cso|cco|cdo|chro|ciso|clo|cxo|chief (\w+ ){1,3}officer|chief executive",
     ),
     _s(
         "c-level.direction",
         "C-level",
         r"pdg|president directeur general|dg|dga|dgd|directeur general|(?<!vice )president"
         r"|chairman|chairwoman|(co ?)?gerant|dirigeant|chef d entreprise|(co ?)?(fondateur|founder)"
-        r"|(?<!product )(?<!business )owner|proprietaire|managing director|general manager",
+        r"|(?<!product )(?<!business )owner|proprietaire|managing director|general manager"
+        r"|administrateur delegue",
     ),
     _s(
         "c-level.partner",
@@ -285,7 +304,7 @@ SENIORITY_RULES: tuple[Rule, ...] = (
         "Mid",
         r"(key )?account manager|(project|product|program|programme|community|content|traffic"
         r"|office|success|partner|channel|category|brand|credit|business development)"
-        r"( marketing)? manager|chef de (projet|produit|secteur)|responsable (de |des )?grands? comptes?"
+        r"( marketing)? manager|partnerships? manager|chef de (projet|produit|secteur)|responsable (de |des )?grands? comptes?"
         r"|responsable de secteur|responsable de comptes?",
         "these managers manage accounts, products or projects, not people",
     ),

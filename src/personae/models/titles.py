@@ -86,7 +86,8 @@ _SEPARATOR = re.compile(r"\s+[-–—]\s+|[/&,;|+()\[\]]")
 _PUNCTUATION = re.compile(r"[^a-z0-9/&,;|+()\s]")
 _SPACES = re.compile(r"\s+")
 _SEGMENT_CUT = re.compile(r" (?:[/&,;|+()]|et|and|-)(?= )")
-_NOISE = re.compile(r"@|https?:|www\.|^[\W\d_]*$")
+_ADDRESS = re.compile(r"@|https?:|www\.")  # an e-mail or a web address, on the raw text
+_NOISE = re.compile(r"^[\W\d_]*$")  # nothing but digits and punctuation, once normalised
 
 
 def normalise(text: str | None) -> str:
@@ -174,7 +175,8 @@ class TitleNormalizer:
     out); each goes in front of the table(s) it gives a value for, in the order given, so
     a setting can override the shipped reading. Patterns are written on the normalised
     form (see :func:`normalise`). Invalid rules raise :class:`ConfigError` listing each.
-    Results are cached per normalised text, so repeated titles cost a dictionary look-up.
+    Results are cached per raw and per normalised text, so a repeated title costs a
+    dictionary look-up.
     """
 
     def __init__(
@@ -197,12 +199,16 @@ class TitleNormalizer:
         self._departments = [_compile(r) for r in self.department_rules]
         self._seniorities = [_compile(r) for r in self.seniority_rules]
         self._read = lru_cache(maxsize=cache_size)(self._read_normalised)
+        self._call = lru_cache(maxsize=cache_size)(self._normalise_and_read)
 
     def __call__(self, text: str | None) -> Title:
-        return self._read(normalise(text))
+        return self._call(text)
 
-    def _read_normalised(self, text: str) -> Title:
-        if _NOISE.search(text):
+    def _normalise_and_read(self, text: str | None) -> Title:
+        return self._read(normalise(text), bool(text and _ADDRESS.search(text)))
+
+    def _read_normalised(self, text: str, address: bool) -> Title:
+        if address or _NOISE.search(text):
             return Title(text, None, None, "noise" if text else None)
         starts = _segment_starts(text)
         department, rule = self._department(text, starts)
