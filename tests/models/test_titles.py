@@ -420,6 +420,7 @@ ROME_HEAD_WORDS = {
 }
 
 
+@cache
 def rome_figures() -> dict[str, object]:
     rows = rome_rows()
     start = time.perf_counter()
@@ -485,6 +486,7 @@ ROME_SNAPSHOT_SENIORITIES: dict[str | None, int] = {
 
 
 @needs_shared
+@pytest.mark.slow
 def test_rome_every_title_reads_fast_and_long_and_short_forms_agree() -> None:
     figures = rome_figures()
     assert figures["titles"] == 13_120
@@ -493,6 +495,7 @@ def test_rome_every_title_reads_fast_and_long_and_short_forms_agree() -> None:
 
 
 @needs_shared
+@pytest.mark.slow
 def test_rome_departments_agree_with_the_codes() -> None:
     figures = rome_figures()
     assert figures["b2b_titles"] == 1_388
@@ -502,6 +505,7 @@ def test_rome_departments_agree_with_the_codes() -> None:
 
 
 @needs_shared
+@pytest.mark.slow
 def test_rome_snapshot() -> None:
     figures = rome_figures()
     assert figures["departments"] == ROME_SNAPSHOT_DEPARTMENTS
@@ -554,6 +558,7 @@ def esco_labels(row: dict[str, str]) -> list[str]:
     return [row["preferredLabel"], *(a for a in row["altLabels"].split("\n") if a.strip())]
 
 
+@cache
 def esco_figures() -> dict[str, object]:
     fr, en = esco_rows("fr"), esco_rows("en")
     normalizer = TitleNormalizer()
@@ -614,6 +619,7 @@ ESCO_SNAPSHOT_EN_PREFERRED: dict[str | None, int] = {
 
 
 @needs_shared
+@pytest.mark.slow
 def test_esco_every_label_reads_fast() -> None:
     figures = esco_figures()
     assert figures["occupations"] == 2_942
@@ -622,6 +628,7 @@ def test_esco_every_label_reads_fast() -> None:
 
 
 @needs_shared
+@pytest.mark.slow
 def test_esco_departments_agree_with_isco_groups_and_across_languages() -> None:
     figures = esco_figures()
     assert figures["isco_department_agreement"] >= 0.88
@@ -632,6 +639,7 @@ def test_esco_departments_agree_with_isco_groups_and_across_languages() -> None:
 
 
 @needs_shared
+@pytest.mark.slow
 def test_esco_snapshot() -> None:
     assert esco_figures()["en_preferred_departments"] == ESCO_SNAPSHOT_EN_PREFERRED
 
