@@ -25,6 +25,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from personae.errors import ConfigError
 from personae.models import Title, normalize_title
@@ -263,6 +265,15 @@ def test_rule_ids_are_unique_and_every_rule_says_something() -> None:
         assert len({r.id for r in table}) == len(table)
     assert all(r.department and not r.seniority for r in DEPARTMENT_RULES)
     assert all(r.seniority and not r.department for r in SENIORITY_RULES)
+
+
+@given(st.text(max_size=80))
+def test_any_text_reads_to_known_values(text: str) -> None:
+    t = normalize_title(text)
+    assert t.department in {None, *(r.department for r in DEPARTMENT_RULES)}
+    assert t.seniority in {None, "Junior", "Mid", "Senior", "C-level"}
+    assert (t.department is None) == (t.rule in {None, "noise"})
+    assert normalise(t.text) == t.text  # normalising is idempotent
 
 
 def test_title_is_frozen() -> None:

@@ -51,6 +51,7 @@ class Title:
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "’": " ", "'": " ", "`": " "})
 _DOTTED_ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}[a-z]?\.?")
 _GENDER_NOTE = re.compile(r"\(?\b[hf] ?/ ?[hf]\b\)?")  # job-ad "(H/F)"
+_SPACED_GENDER_NOTE = re.compile(r"(?:\( )?(?<= )[hf] / [hf](?= )(?: \))?")
 # Inclusive endings: chargé(e), directeur·rice, chargé.e, commercial(e), chef·fe, -trice.
 _INCLUSIVE = re.compile(
     r"(?<=[a-z])(?:\s?\((?:e|es|s|fe|ve|ere|trice|rice|ice|euse|se|ne|te|le|lle)\)"
@@ -58,11 +59,11 @@ _INCLUSIVE = re.compile(
 )
 # Feminine → masculine, on word endings (patterns are written on the masculine form).
 _FEMININE = (
+    (re.compile(r"(?<=[a-z]{2})ee+\b"), "e"),
     (re.compile(r"trice\b"), "teur"),
     (re.compile(r"euse\b"), "eur"),
     (re.compile(r"(?<=[a-z]{2})eure\b"), "eur"),
     (re.compile(r"(?<=[a-z]{3})ere\b"), "er"),
-    (re.compile(r"(?<=[a-z]{2})ee\b"), "e"),
     (re.compile(r"(?<=[a-z]{2})(ant|ent|oint)e\b"), r"\1"),
     (re.compile(r"ienne\b"), "ien"),
     (re.compile(r"(?<=[a-z])elle\b"), "el"),
@@ -100,8 +101,8 @@ def normalise(text: str | None) -> str:
     s = _GENDER_NOTE.sub(" ", s)
     s = _INCLUSIVE.sub("", s)
     s = _SEPARATOR.sub(lambda m: " - " if m.group(0).strip() in "-–—" else f" {m.group(0)} ", s)
-    s = _PUNCTUATION.sub(" ", s)
-    s = _SPACES.sub(" ", s).strip()
+    s = _SPACES.sub(" ", _PUNCTUATION.sub(" ", s))
+    s = _SPACES.sub(" ", _SPACED_GENDER_NOTE.sub(" ", f" {s} ")).strip()
     for pattern, masculine in _FEMININE:
         s = pattern.sub(masculine, s)
     s = _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(1)], s)
