@@ -24,6 +24,7 @@ from personae.errors import (
     Problem,
     TemplateError,
 )
+from personae.models.titles import Title, normalize_title
 from personae.pipeline import Report, compute_dossier, run_report, write_outputs
 from personae.render import render_json, render_markdown
 from personae.settings import SETTINGS, Settings, load_settings
@@ -46,11 +47,13 @@ __all__ = [
     "Report",
     "Settings",
     "TemplateError",
+    "Title",
     "compute_dossier",
     "load_answers",
     "load_questionnaire",
     "load_settings",
     "merge",
+    "normalize_title",
     "parse_answers",
     "parse_template",
     "read_template",
