@@ -1,0 +1,18 @@
+"""Customer-value models, fitted on aggregates (DESIGN §5), following the lifelines
+contract: ``Model(**settings).fit(...)`` returns ``self``, fitted values end in ``_``,
+``summary`` is a table, nothing is printed, and a fit that cannot be trusted raises
+:class:`FitError` with its reason.
+
+- :class:`SBG`: shifted-beta-geometric retention for subscriptions (Fader & Hardie 2007),
+  with DERL and the value of the base (Fader & Hardie 2010).
+- :class:`BGNBD`: repeat purchases of non-contractual customers (Fader, Hardie & Lee 2005).
+- :class:`GammaGamma`: their spend per transaction (Fader, Hardie & Lee 2005; Fader &
+  Hardie 2013).
+"""
+
+from personae.models._base import FitError
+from personae.models.bgnbd import BGNBD
+from personae.models.gamma_gamma import GammaGamma
+from personae.models.sbg import SBG, per_period_rate
+
+__all__ = ["BGNBD", "SBG", "FitError", "GammaGamma", "per_period_rate"]

@@ -1,0 +1,148 @@
+"""The BG/NBD model of repeat purchasing in a non-contractual setting.
+
+Fader, P. S., Hardie, B. G. S. & Lee, K. L. (2005), "'Counting Your Customers' the Easy
+Way: An Alternative to the Pareto/NBD Model", Marketing Science 24(2), 275–284.
+
+While active, a customer buys as a Poisson process of rate λ ~ Gamma(r, α); after each
+purchase they drop out with probability p ~ Beta(a, b). A customer is summarised by
+``(x, t_x, T)``: ``x`` repeat purchases (``frequency``), the last at ``t_x`` (``recency``)
+in an observation window of length ``T`` since their first purchase, all in the same
+time unit (weeks in the paper and in DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import betaln, digamma, gammaln, hyp2f1
+
+from personae.models._base import (
+    ArrayLike,
+    Fitter,
+    FloatArray,
+    as_vector,
+    as_weights,
+    group_rows,
+    same_length,
+)
+
+__all__ = ["BGNBD"]
+
+
+class BGNBD(Fitter):
+    """``BGNBD().fit(frequency, recency, T, weights=None)`` → ``r_``, ``alpha_``, ``a_``,
+    ``b_``, ``log_likelihood_``, ``confidence_intervals_`` (and ``r_ci_`` … ``b_ci_``),
+    ``n_`` (total weight), ``groups_`` (distinct (x, t_x, T) rows actually fitted)."""
+
+    _names = ("r", "alpha", "a", "b")
+
+    def __init__(self, *, maxiter: int = 1000, bounds: tuple[float, float] = (1e-6, 1e6)) -> None:
+        super().__init__(maxiter=maxiter, bounds=bounds)
+        self.r_ = self.alpha_ = self.a_ = self.b_ = float("nan")
+        nan = (float("nan"), float("nan"))
+        self.r_ci_ = self.alpha_ci_ = self.a_ci_ = self.b_ci_ = nan
+        self.groups_ = 0
+
+    def fit(
+        self,
+        frequency: ArrayLike,
+        recency: ArrayLike,
+        T: ArrayLike,
+        weights: ArrayLike | None = None,
+    ) -> BGNBD:
+        x = as_vector("frequency", frequency, integer=True)
+        t_x = as_vector("recency", recency)
+        big_t = as_vector("T", T)
+        n = same_length(frequency=x, recency=t_x, T=big_t)
+        w = as_weights(weights, n)
+        if np.any(t_x > big_t):
+            raise ValueError("recency must not exceed T (the last purchase is inside the window)")
+        if np.any((x == 0) & (t_x != 0)):
+            raise ValueError("recency must be 0 for customers without repeat purchases")
+        if np.any((x > 0) & (t_x == 0)):
+            raise ValueError("recency must be above 0 for customers with repeat purchases")
+        (x, t_x, big_t), w = group_rows(x, t_x, big_t, weights=w)
+        self.groups_ = int(w.size)
+        total = float(w.sum())
+        # Terms that depend on x only are computed once per distinct x.
+        ux, ix = np.unique(x, return_inverse=True)
+        wx = np.bincount(ix, weights=w)
+        repeat = x > 0
+        w_repeat, x_repeat = w[repeat], x[repeat]
+
+        def objective(theta: FloatArray) -> tuple[float, FloatArray]:
+            r, alpha, a, b = np.exp(theta)
+            la_t, la_tx = np.log(alpha + big_t), np.log(alpha + t_x)
+            # Eq. (6): L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+T)^(r+x))
+            #            + δ(x>0) B(a+1, b+x−1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+t_x)^(r+x)),
+            # written ln L = A + ln(e^B1 + δ e^B2) = A + B1 + ln(1 + δ e^(B2−B1)) with
+            # A = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b),  B1 = −(r+x) ln(α+T),
+            # B2 − B1 = ln(a/(b+x−1)) + (r+x)(ln(α+T) − ln(α+t_x)).
+            a_x = (
+                gammaln(r + ux) - gammaln(r) + r * np.log(alpha) + betaln(a, b + ux) - betaln(a, b)
+            )
+            diff = np.zeros_like(x)
+            diff[repeat] = np.log(a / (b + x_repeat - 1)) + (r + x_repeat) * (
+                la_t[repeat] - la_tx[repeat]
+            )
+            log1p = np.where(repeat, np.logaddexp(0.0, diff), 0.0)
+            ll = wx @ a_x - w @ ((r + x) * la_t) + w @ log1p
+            # Gradient: q = δ e^(B2−B1)/(1 + δ e^(B2−B1)) is the weight of the second term.
+            q = np.where(repeat, np.exp(diff - log1p), 0.0)
+            wq = w * q
+            dr = (
+                wx @ (digamma(r + ux) - digamma(r) + np.log(alpha)) - w @ la_t + wq @ (la_t - la_tx)
+            )
+            dalpha = (
+                total * r / alpha
+                - w @ ((r + x) / (alpha + big_t))
+                + wq @ ((r + x) * (1 / (alpha + big_t) - 1 / (alpha + t_x)))
+            )
+            psi_abx = digamma(a + b + ux)
+            da = wx @ (digamma(a + b) - psi_abx) + wq @ np.where(repeat, 1 / a, 0.0)
+            db = wx @ (digamma(b + ux) - psi_abx - digamma(b) + digamma(a + b))
+            db -= w_repeat * q[repeat] @ (1 / (b + x_repeat - 1))
+            grad = -np.array([dr * r, dalpha * alpha, da * a, db * b]) / total
+            return -float(ll) / total, grad
+
+        self._optimise(objective, total)
+        self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in self.params_)
+        ci = self.confidence_intervals_
+        self.r_ci_, self.alpha_ci_, self.a_ci_, self.b_ci_ = (ci[k] for k in self._names)
+        return self
+
+    def expected_purchases(self, t: ArrayLike) -> FloatArray:
+        """E[X(t)]: expected purchases in (0, t] of a customer acquired at 0 (eq. (7)):
+        (a+b−1)/(a−1) · [1 − (α/(α+t))^r · 2F1(r, b; a+b−1; t/(α+t))]."""
+        self._check_fitted()
+        tt = as_vector("t", t)
+        r, alpha, a, b = self.r_, self.alpha_, self.a_, self.b_
+        hyp = hyp2f1(r, b, a + b - 1, tt / (alpha + tt))
+        return np.asarray((a + b - 1) / (a - 1) * (1 - (alpha / (alpha + tt)) ** r * hyp))
+
+    def conditional_expected_purchases(
+        self, t: ArrayLike, x: ArrayLike, t_x: ArrayLike, T: ArrayLike
+    ) -> FloatArray:
+        """E[Y(t) | x, t_x, T]: expected purchases in (T, T+t] of a customer with history
+        (x, t_x, T) (eq. (10))."""
+        self._check_fitted()
+        tt, xx = as_vector("t", t), as_vector("frequency", x)
+        tx, big_t = as_vector("recency", t_x), as_vector("T", T)
+        r, alpha, a, b = self.r_, self.alpha_, self.a_, self.b_
+        hyp = hyp2f1(r + xx, b + xx, a + b + xx - 1, tt / (alpha + big_t + tt))
+        head = (a + b + xx - 1) / (a - 1)
+        body = 1 - ((alpha + big_t) / (alpha + big_t + tt)) ** (r + xx) * hyp
+        return np.asarray(head * body * self.probability_alive(xx, tx, big_t))
+
+    def probability_alive(self, x: ArrayLike, t_x: ArrayLike, T: ArrayLike) -> FloatArray:
+        """P(active at T | x, t_x, T) = 1 / [1 + δ(x>0) a/(b+x−1) ((α+T)/(α+t_x))^(r+x)]
+        (Fader, Hardie & Lee 2005, eq. (10)'s denominator; their 2008 note on P(alive))."""
+        self._check_fitted()
+        xx, tx = as_vector("frequency", x), as_vector("recency", t_x)
+        big_t = as_vector("T", T)
+        r, alpha, a, b = self.r_, self.alpha_, self.a_, self.b_
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_odds = np.log(a / (b + xx - 1)) + (r + xx) * (
+                np.log(alpha + big_t) - np.log(alpha + tx)
+            )
+        odds = np.where(xx > 0, np.exp(np.where(xx > 0, log_odds, 0.0)), 0.0)
+        return np.asarray(1 / (1 + odds))
