@@ -154,8 +154,19 @@ class Fitter:
         self.iterations_ = int(result.nit)
         self.message_ = str(result.message)
         if not result.success or not np.all(np.isfinite(result.x)):
-            self.message_ = f"did not converge after {result.nit} iterations: {result.message}"
-            raise FitError(f"{model} fit {self.message_} (maxiter={self.maxiter})")
+            if result.nit >= self.maxiter:
+                why = f"the iteration limit maxiter={self.maxiter} was reached"
+            else:
+                why = (
+                    "the likelihood is flat, or keeps rising toward a limit, in some direction: "
+                    "these data cannot pin the parameters down (too few accounts, or too "
+                    "little variety in what was observed)"
+                )
+            last = ", ".join(
+                f"{k} = {np.exp(v):.3g}" for k, v in zip(self._names, result.x, strict=True)
+            )
+            self.message_ = f"did not converge after {result.nit} iterations ({result.message})"
+            raise FitError(f"{model} fit {self.message_}: {why}; last values {last}")
         at_bound = [
             f"{name} = {np.exp(v):.3g}"
             for name, v in zip(self._names, result.x, strict=True)

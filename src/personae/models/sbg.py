@@ -92,6 +92,12 @@ class SBG(Fitter):
                 "SBG: no account churned, so the churn rate cannot be estimated "
                 "(β → ∞, retention looks perfect); report retention as observed instead"
             )
+        if w.size == 1:
+            what = "churned after" if dead[0] else "still active after"
+            raise FitError(
+                f"SBG: every account looks the same ({what} {tt[0]:g} periods, weight "
+                f"{total:g}): one kind of observation cannot tell α and β apart"
+            )
         if tt.max() <= 1:
             raise FitError(
                 "SBG: every account was followed for one period at most; that gives the average "
