@@ -30,6 +30,9 @@ ArrayLike = npt.ArrayLike
 Objective = Callable[[FloatArray], tuple[float, FloatArray]]
 
 _Z95 = 1.959963984540054  # scipy.stats.norm.ppf(0.975)
+# Beyond this standard error of log θ, the interval spans a factor of e^(2 × 1.96 × 5) ≈ 3e8:
+# the data do not constrain θ and no estimate is given.
+_MAX_SE_LOG = 5.0
 
 
 class FitError(PersonaeError):
@@ -135,6 +138,15 @@ class Fitter:
         if not self.converged_:
             raise FitError(f"{type(self).__name__} is not fitted: call fit() first")
 
+    def _need_variety(self, distinct: int, what: str) -> None:
+        """Refuse data in which every row says the same thing: one kind of observation
+        cannot identify several parameters."""
+        if distinct < 2:
+            raise FitError(
+                f"{type(self).__name__}: every row looks the same ({what}): one kind of "
+                "observation cannot tell the model's parameters apart"
+            )
+
     def _optimise(
         self, objective: Objective, total_weight: float, start: Sequence[float] | None = None
     ) -> FloatArray:
@@ -188,6 +200,17 @@ class Fitter:
             )
         covariance = np.linalg.inv(hessian)
         se_log = np.sqrt(np.diag(covariance))
+        vague = [
+            f"{name} = {np.exp(v):.3g} (standard error {s:.3g} on the log scale)"
+            for name, v, s in zip(self._names, result.x, se_log, strict=True)
+            if not s <= _MAX_SE_LOG
+        ]
+        if vague:
+            raise FitError(
+                f"{model}: the data barely constrain {', '.join(vague)}: its 95 % interval "
+                f"would span more than a factor of 10^{2 * _Z95 * _MAX_SE_LOG / np.log(10):.0f}, "
+                "so the estimate means nothing (too few accounts, or too little variety)"
+            )
         self.params_ = np.exp(result.x)
         self.standard_errors_ = self.params_ * se_log  # delta method
         self.confidence_intervals_ = {

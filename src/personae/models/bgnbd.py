@@ -17,6 +17,7 @@ from scipy.special import betaln, digamma, gammaln, hyp2f1
 
 from personae.models._base import (
     ArrayLike,
+    FitError,
     Fitter,
     FloatArray,
     as_vector,
@@ -62,6 +63,12 @@ class BGNBD(Fitter):
             raise ValueError("recency must be above 0 for customers with repeat purchases")
         (x, t_x, big_t), w = group_rows(x, t_x, big_t, weights=w)
         self.groups_ = int(w.size)
+        if not np.any(x > 0):
+            raise FitError(
+                "BGNBD: no customer made a repeat purchase, so the purchase rate and the "
+                "dropout cannot be estimated (r/α → 0)"
+            )
+        self._need_variety(w.size, f"x = {x[0]:g}, t_x = {t_x[0]:g}, T = {big_t[0]:g}")
         total = float(w.sum())
         # Terms that depend on x only are computed once per distinct x.
         ux, ix = np.unique(x, return_inverse=True)

@@ -58,6 +58,8 @@ class GammaGamma(Fitter):
         if np.any(m <= 0):
             raise ValueError("monetary_value must be above 0 for customers with frequency > 0")
         total = float(w.sum())
+        alike = bool(np.all(x == x[0]) and np.all(m == m[0]))
+        self._need_variety(1 if alike else 2, f"frequency {x[0]:g}, monetary value {m[0]:g}")
         # Terms in x only are summed per distinct x; the ones in ln m̄ are constants.
         ux, ix = np.unique(x, return_inverse=True)
         wx = np.bincount(ix, weights=w)
