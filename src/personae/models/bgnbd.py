@@ -22,6 +22,8 @@ from personae.models._base import (
     FloatArray,
     as_vector,
     as_weights,
+    dot,
+    factorize,
     group_rows,
     same_length,
 )
@@ -59,8 +61,6 @@ class BGNBD(Fitter):
             raise ValueError("recency must not exceed T (the last purchase is inside the window)")
         if np.any((x == 0) & (t_x != 0)):
             raise ValueError("recency must be 0 for customers without repeat purchases")
-        if np.any((x > 0) & (t_x == 0)):
-            raise ValueError("recency must be above 0 for customers with repeat purchases")
         (x, t_x, big_t), w = group_rows(x, t_x, big_t, weights=w)
         self.groups_ = int(w.size)
         if not np.any(x > 0):
@@ -70,46 +70,52 @@ class BGNBD(Fitter):
             )
         self._need_variety(w.size, f"x = {x[0]:g}, t_x = {t_x[0]:g}, T = {big_t[0]:g}")
         total = float(w.sum())
-        # Terms that depend on x only are computed once per distinct x.
-        ux, ix = np.unique(x, return_inverse=True)
-        wx = np.bincount(ix, weights=w)
-        repeat = x > 0
-        w_repeat, x_repeat = w[repeat], x[repeat]
+        # Whatever depends on x, T or t_x alone is computed once per distinct value and
+        # gathered; sums over rows of a function of T alone are sums over distinct T.
+        ux, ix = factorize(x)
+        ut, it = factorize(big_t)
+        wx, wt = np.bincount(ix, weights=w), np.bincount(it, weights=w)
+        wxt = np.bincount(it, weights=w * x)  # Σ w·x per distinct T
+        rep = x > 0
+        w_r, x_r, ix_r, it_r = w[rep], x[rep], ix[rep], it[rep]
+        utx, itx_r = factorize(t_x[rep])
 
         def objective(theta: FloatArray) -> tuple[float, FloatArray]:
             r, alpha, a, b = np.exp(theta)
-            la_t, la_tx = np.log(alpha + big_t), np.log(alpha + t_x)
             # Eq. (6): L = B(a, b+x)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+T)^(r+x))
             #            + δ(x>0) B(a+1, b+x−1)/B(a, b) · Γ(r+x) α^r / (Γ(r) (α+t_x)^(r+x)),
-            # written ln L = A + ln(e^B1 + δ e^B2) = A + B1 + ln(1 + δ e^(B2−B1)) with
+            # written ln L = A + B1 + ln(1 + δ e^D) with
             # A = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b),  B1 = −(r+x) ln(α+T),
-            # B2 − B1 = ln(a/(b+x−1)) + (r+x)(ln(α+T) − ln(α+t_x)).
+            # D = B2 − B1 = ln(a/(b+x−1)) + (r+x)(ln(α+T) − ln(α+t_x)).
+            log_t, log_tx = np.log(alpha + ut), np.log(alpha + utx)
             a_x = (
                 gammaln(r + ux) - gammaln(r) + r * np.log(alpha) + betaln(a, b + ux) - betaln(a, b)
             )
-            diff = np.zeros_like(x)
-            diff[repeat] = np.log(a / (b + x_repeat - 1)) + (r + x_repeat) * (
-                la_t[repeat] - la_tx[repeat]
-            )
-            log1p = np.where(repeat, np.logaddexp(0.0, diff), 0.0)
-            ll = wx @ a_x - w @ ((r + x) * la_t) + w @ log1p
-            # Gradient: q = δ e^(B2−B1)/(1 + δ e^(B2−B1)) is the weight of the second term.
-            q = np.where(repeat, np.exp(diff - log1p), 0.0)
-            wq = w * q
-            dr = (
-                wx @ (digamma(r + ux) - digamma(r) + np.log(alpha)) - w @ la_t + wq @ (la_t - la_tx)
-            )
-            dalpha = (
-                total * r / alpha
-                - w @ ((r + x) / (alpha + big_t))
-                + wq @ ((r + x) * (1 / (alpha + big_t) - 1 / (alpha + t_x)))
-            )
+            ratio = np.log(a) - np.log(b + np.maximum(ux, 1) - 1)
+            gap = log_t[it_r] - log_tx[itx_r]
+            d = ratio[ix_r] + (r + x_r) * gap
+            # ln(1 + e^D) and q = e^D/(1 + e^D) through tanh (exp is slow on long arrays):
+            # q = (1 + tanh(D/2))/2 and ln(1 + e^D) = max(D, 0) − ln((1 + |tanh(D/2)|)/2).
+            th = np.tanh(d / 2)
+            softplus = np.maximum(d, 0) - np.log(0.5 + 0.5 * np.abs(th))
+            q = 0.5 + 0.5 * th
+            ll = dot(wx, a_x) - dot(r * wt + wxt, log_t) + dot(w_r, softplus)
+            # Gradient; q weighs the second term of (6).
+            wq = w_r * q
+            wq_rx = wq * (r + x_r)
             psi_abx = digamma(a + b + ux)
-            da = wx @ (digamma(a + b) - psi_abx) + wq @ np.where(repeat, 1 / a, 0.0)
-            db = wx @ (digamma(b + ux) - psi_abx - digamma(b) + digamma(a + b))
-            db -= w_repeat * q[repeat] @ (1 / (b + x_repeat - 1))
+            dr = dot(wx, digamma(r + ux) - digamma(r) + np.log(alpha)) - dot(wt, log_t)
+            dr += dot(wq, gap)
+            dalpha = total * r / alpha - dot(r * wt + wxt, 1 / (alpha + ut))
+            dalpha += dot(np.bincount(it_r, weights=wq_rx, minlength=ut.size), 1 / (alpha + ut))
+            dalpha -= dot(np.bincount(itx_r, weights=wq_rx, minlength=utx.size), 1 / (alpha + utx))
+            sum_wq = float(wq.sum())
+            da = dot(wx, digamma(a + b) - psi_abx) + sum_wq / a
+            db = dot(wx, digamma(b + ux) - psi_abx - digamma(b) + digamma(a + b))
+            wq_x = np.bincount(ix_r, weights=wq, minlength=ux.size)
+            db -= dot(wq_x, 1 / (b + np.maximum(ux, 1) - 1))
             grad = -np.array([dr * r, dalpha * alpha, da * a, db * b]) / total
-            return -float(ll) / total, grad
+            return -ll / total, grad
 
         self._optimise(objective, total)
         self.r_, self.alpha_, self.a_, self.b_ = (float(v) for v in self.params_)

@@ -22,6 +22,8 @@ from personae.models._base import (
     FloatArray,
     as_vector,
     as_weights,
+    dot,
+    factorize,
     same_length,
 )
 
@@ -61,11 +63,12 @@ class GammaGamma(Fitter):
         alike = bool(np.all(x == x[0]) and np.all(m == m[0]))
         self._need_variety(1 if alike else 2, f"frequency {x[0]:g}, monetary value {m[0]:g}")
         # Terms in x only are summed per distinct x; the ones in ln m̄ are constants.
-        ux, ix = np.unique(x, return_inverse=True)
+        ux, ix = factorize(x)
         wx = np.bincount(ix, weights=w)
         log_m = np.log(m)
-        sum_wx_logm, sum_w_logm = float((w * x) @ log_m), float(w @ log_m)
+        sum_wx_logm, sum_w_logm = dot(w * x, log_m), dot(w, log_m)
         xm = x * m
+        wx_rows = w * x
         log_ux = np.log(ux)
 
         def objective(theta: FloatArray) -> tuple[float, FloatArray]:
@@ -75,17 +78,20 @@ class GammaGamma(Fitter):
             # (Fader & Hardie 2013, eq. (4): the marginal of m̄ after integrating ν out).
             px = p * ux
             log_gxm = np.log(g + xm)
+            sum_w_log, sum_wx_log = dot(w, log_gxm), dot(wx_rows, log_gxm)
             ll = (
-                wx @ (gammaln(px + q) - gammaln(px) + px * log_ux)
+                dot(wx, gammaln(px + q) - gammaln(px) + px * log_ux)
                 + total * (q * np.log(g) - gammaln(q))
                 + p * sum_wx_logm
                 - sum_w_logm
-                - w @ ((p * x + q) * log_gxm)
+                - p * sum_wx_log
+                - q * sum_w_log
             )
             psi = digamma(px + q)
-            dp = wx @ (ux * (psi - digamma(px) + log_ux)) + sum_wx_logm - (w * x) @ log_gxm
-            dq = wx @ psi + total * (np.log(g) - digamma(q)) - w @ log_gxm
-            dg = total * q / g - w @ ((p * x + q) / (g + xm))
+            dp = dot(wx, ux * (psi - digamma(px) + log_ux)) + sum_wx_logm - sum_wx_log
+            dq = dot(wx, psi) + total * (np.log(g) - digamma(q)) - sum_w_log
+            inv = 1 / (g + xm)
+            dg = total * q / g - p * dot(wx_rows, inv) - q * dot(w, inv)
             grad = -np.array([dp * p, dq * q, dg * g]) / total
             return -float(ll) / total, grad
 

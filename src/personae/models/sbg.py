@@ -38,6 +38,7 @@ from personae.models._base import (
     FloatArray,
     as_vector,
     as_weights,
+    dot,
     group_rows,
     same_length,
 )
@@ -111,21 +112,21 @@ class SBG(Fitter):
             # (B1) ln P(T=t) = ln B(α+1, β+t−1) − ln B(α, β);  (B2) ln S(t) = ln B(α, β+t) − ln B(α, β)
             # (B3) LL = Σ churned ln P(T=t) + Σ censored ln S(t), with frequency weights.
             ll = (
-                wd @ betaln(a + 1, b + td - 1)
-                + ws @ betaln(a, b + ts)
+                dot(wd, betaln(a + 1, b + td - 1))
+                + dot(ws, betaln(a, b + ts))
                 - total * float(betaln(a, b))
             )
             # d ln B(x, y)/dx = ψ(x) − ψ(x+y)
             base_a = digamma(a) - digamma(a + b)
             base_b = digamma(b) - digamma(a + b)
             ga = (
-                wd @ (digamma(a + 1) - digamma(a + b + td))
-                + ws @ (digamma(a) - digamma(a + b + ts))
+                dot(wd, (digamma(a + 1) - digamma(a + b + td)))
+                + dot(ws, (digamma(a) - digamma(a + b + ts)))
                 - total * base_a
             )
             gb = (
-                wd @ (digamma(b + td - 1) - digamma(a + b + td))
-                + ws @ (digamma(b + ts) - digamma(a + b + ts))
+                dot(wd, (digamma(b + td - 1) - digamma(a + b + td)))
+                + dot(ws, (digamma(b + ts) - digamma(a + b + ts)))
                 - total * base_b
             )
             grad = -np.array([ga * a, gb * b]) / total
@@ -199,7 +200,7 @@ class SBG(Fitter):
         age = as_vector("ages", ages, integer=True)
         w = as_weights(weights, age.size)
         (unique_age,), grouped = group_rows(age, weights=w)
-        return float(value_per_period * grouped @ self.derl(discount, unique_age))
+        return float(value_per_period * dot(grouped, self.derl(discount, unique_age)))
 
     def _lnb(self) -> float:
         return float(betaln(self.alpha_, self.beta_))
