@@ -74,6 +74,13 @@ class SBG(Fitter):
         self.churned_ = 0.0
 
     def fit(self, t: ArrayLike, churned: ArrayLike, weights: ArrayLike | None = None) -> SBG:
+        """Fit on one row per account (or per group of identical accounts with ``weights``).
+
+        ``t``: for a churned account, the number of periods it paid (≥ 1); for an account
+        still active, the number of renewals it has survived (≥ 0; k − 1 in its k-th paid
+        period). ``churned``: True when the account has left. Survivors are right-censored
+        at their own age, so cohorts of every age fit together. Raises :class:`FitError`
+        when the data cannot tell α and β (no churn, one kind of row, runaway fit)."""
         periods = as_vector("t", t, integer=True)
         lost = np.asarray(churned)
         if lost.dtype != np.bool_:
@@ -105,10 +112,11 @@ class SBG(Fitter):
                 "first-period churn, not how churn varies across accounts (α and β apart)"
             )
 
+        td, wd = tt[dead_mask], w[dead_mask]
+        ts, ws = tt[~dead_mask], w[~dead_mask]
+
         def objective(x: FloatArray) -> tuple[float, FloatArray]:
             a, b = np.exp(x)
-            td, wd = tt[dead_mask], w[dead_mask]
-            ts, ws = tt[~dead_mask], w[~dead_mask]
             # (B1) ln P(T=t) = ln B(α+1, β+t−1) − ln B(α, β);  (B2) ln S(t) = ln B(α, β+t) − ln B(α, β)
             # (B3) LL = Σ churned ln P(T=t) + Σ censored ln S(t), with frequency weights.
             ll = (
