@@ -256,3 +256,11 @@ def test_all_is_honest() -> None:
     public = {n for n in dir(personae.models) if not n.startswith("_")}
     modules = {n for n in public if type(getattr(personae.models, n)).__name__ == "module"}
     assert set(personae.models.__all__) == public - modules
+
+
+def test_failed_refit_leaves_nothing_stale() -> None:
+    m = SBG().fit(*table_1("regular"))
+    with pytest.raises(FitError):
+        m.fit([3, 5], [False, False])
+    with pytest.raises(FitError, match="not fitted"):
+        m.derl_new(0.1)

@@ -8,8 +8,9 @@ so they stay positive and intervals from the delta method on the log scale
 (``exp(log θ ± 1.96 se)``) stay positive too.
 
 A fit that cannot be trusted raises :class:`FitError` with the reason: the optimiser did
-not converge, a parameter ran to its bound (the data cannot tell it), or the observed
-information is singular (two parameters cannot be told apart). Never a silent number.
+not converge, a parameter ran to its bound (the data cannot tell it), the observed
+information is singular (two parameters cannot be told apart), or an interval would span
+more than eight orders of magnitude. Never a silent number.
 """
 
 from __future__ import annotations

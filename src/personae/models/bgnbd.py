@@ -52,6 +52,7 @@ class BGNBD(Fitter):
         T: ArrayLike,
         weights: ArrayLike | None = None,
     ) -> BGNBD:
+        self.converged_ = False  # a failed refit leaves no stale estimates usable
         x = as_vector("frequency", frequency, integer=True)
         t_x = as_vector("recency", recency)
         big_t = as_vector("T", T)

@@ -47,6 +47,7 @@ class GammaGamma(Fitter):
     def fit(
         self, frequency: ArrayLike, monetary_value: ArrayLike, weights: ArrayLike | None = None
     ) -> GammaGamma:
+        self.converged_ = False  # a failed refit leaves no stale estimates usable
         x_all = as_vector("frequency", frequency, integer=True)
         m_all = as_vector("monetary_value", monetary_value)
         w_all = as_weights(weights, same_length(frequency=x_all, monetary_value=m_all))

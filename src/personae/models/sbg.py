@@ -81,6 +81,7 @@ class SBG(Fitter):
         period). ``churned``: True when the account has left. Survivors are right-censored
         at their own age, so cohorts of every age fit together. Raises :class:`FitError`
         when the data cannot tell α and β (no churn, one kind of row, runaway fit)."""
+        self.converged_ = False  # a failed refit leaves no stale estimates usable
         periods = as_vector("t", t, integer=True)
         lost = np.asarray(churned)
         if lost.dtype != np.bool_:
