@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report golden
+.PHONY: test lint bench bench-data bench-report bench-models golden
 
 # The whole test suite (what CI runs).
 test:
@@ -19,6 +19,12 @@ bench-data:
 # Time the full report on demo S and M (add L with BENCH_ARGS="--sizes S M L --record").
 bench-report:
 	uv run python benchmarks/bench_report.py $(BENCH_ARGS)
+
+# Time the LTV fitters (sBG, BG/NBD, Gamma-Gamma) on 1 M simulated customers; beside
+# lifetimes when a venv has it, recorded in benchmarks/RESULTS.md:
+#   make bench-models BENCH_ARGS="--peer-python /tmp/peer/bin/python --record"
+bench-models:
+	uv run python benchmarks/bench_models.py $(BENCH_ARGS)
 
 bench: bench-data bench-report
 

@@ -1,7 +1,30 @@
-"""The analyst's models (DESIGN §5): fitters with the lifelines contract, the title
-classifier, and the runner that feeds them aggregates from an open metrics session
-(:mod:`personae.models.run`)."""
+"""The analyst's models (DESIGN §5), fitted on aggregates, following the lifelines
+contract: ``Model(**settings).fit(...)`` returns ``self``, fitted values end in ``_``,
+``summary`` is a table, nothing is printed, and a fit that cannot be trusted raises
+:class:`FitError` with its reason.
 
+- :class:`SBG`: shifted-beta-geometric retention for subscriptions (Fader & Hardie 2007),
+  with DERL and the value of the base (Fader & Hardie 2010).
+- :class:`BGNBD`: repeat purchases of non-contractual customers (Fader, Hardie & Lee 2005).
+- :class:`GammaGamma`: their spend per transaction (Fader, Hardie & Lee 2005; Fader &
+  Hardie 2013).
+- :func:`normalize_title`: a job title to a department and a seniority (DESIGN §5).
+
+:mod:`personae.models.run` feeds them aggregates from an open metrics session.
+"""
+
+from personae.models._base import FitError
+from personae.models.bgnbd import BGNBD
+from personae.models.gamma_gamma import GammaGamma
+from personae.models.sbg import SBG, per_period_rate
 from personae.models.titles import Title, normalize_title
 
-__all__ = ["Title", "normalize_title"]
+__all__ = [
+    "BGNBD",
+    "SBG",
+    "FitError",
+    "GammaGamma",
+    "Title",
+    "normalize_title",
+    "per_period_rate",
+]
