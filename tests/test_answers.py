@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from personae.dossier.answers import Answer, merge, parse_answers, skeleton
-from personae.dossier.kinds import Kind, KindError, kind_of, parse_as
+from personae.dossier.kinds import Kind, kind_of, parse_as
 from personae.dossier.questionnaire import Questionnaire
-from personae.errors import AnswersError
+from personae.errors import AnswersError, KindError
 
 
 def test_values_are_checked_by_kind(questionnaire: Questionnaire) -> None:

@@ -206,3 +206,51 @@ def test_report_and_status_on_data(tmp_path: Path) -> None:
     status = runner.invoke(app, ["status", "--data", str(data)], env={"COLUMNS": "200"})
     assert status.exit_code == 0, status.output
     assert "table deals" in status.output  # 12.1 needs the deals table
+
+
+# --- one error seam: every mistake a clean message, never a traceback -------------------
+
+
+def _clean_failure(result: object, code: int) -> str:
+    output = getattr(result, "output", "")
+    assert getattr(result, "exit_code", None) == code, output
+    assert "Traceback" not in output
+    return str(output)
+
+
+def test_config_or_answers_pointing_at_a_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for option in ("--config", "--answers"):
+        result = runner.invoke(app, ["report", option, str(tmp_path), "--out", str(out)])
+        assert "is a folder" in _clean_failure(result, 2)
+    assert not out.exists()
+
+
+def test_a_misspelt_segment_rule_key(tmp_path: Path) -> None:
+    config = tmp_path / "personae.toml"
+    config.write_text(
+        '[[personae.segment_rules]]\nname = "PME"\nemployee_min = 11\n', encoding="utf-8"
+    )
+    result = runner.invoke(app, ["report", "--config", str(config), "--out", str(tmp_path / "o")])
+    text = _clean_failure(result, 2)
+    assert "employee_min" in text and "employees_min" in text
+
+
+def test_an_engine_failing_mid_computation_is_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from personae.demo import generate
+    from personae.metrics import compute
+
+    data = generate(tmp_path / "demo", size="S", seed=0)
+
+    def broken(ctx: object, *args: object) -> object:
+        return ctx.con.raw_sql("SELECT * FROM a_table_that_went_away")  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(compute, "overview", broken)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--data", str(data), "--out", str(out)])
+    text = _clean_failure(result, 1)
+    assert "database engine failed while computing the metrics" in text
+    assert "a_table_that_went_away" in text
+    assert not out.exists()

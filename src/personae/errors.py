@@ -9,7 +9,16 @@ The hierarchy::
     │   ├── ConfigError           personae.toml is invalid
     │   ├── DataError             the input tables are invalid (file, row, column)
     │   └── ImportFormatError     an export file is not what an importer expects
-    └── EngineError               a backend could not be reached or used: exit code 1
+    ├── EngineError               a backend could not be reached or used: exit code 1
+    ├── FitError                  a model's fit cannot be trusted (the dossier falls back)
+    └── InternalError             a consistency check of our own failed: a bug, exit code 1
+
+    KindError (ValueError)        a value is not of the kind its slot expects; the answers
+                                  loader turns it into an AnswersError with file and line
+
+Engine errors (DuckDB, PostgreSQL, Spark… and Ibis over them) are mapped once, at the
+pipeline's seam, by :func:`engine_errors`, as httpx maps transport errors: no user ever
+sees a backend's traceback.
 
 Every ``InputError`` carries a list of :class:`Problem` so that one run reports every
 problem at once, each with where it is and what to do.
@@ -17,6 +26,8 @@ problem at once, each with where it is and what to do.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -92,3 +103,56 @@ class ImportFormatError(InputError):
 
 class EngineError(PersonaeError):
     """A database backend could not be reached or failed."""
+
+
+class FitError(PersonaeError):
+    """A model's fit cannot be trusted: no churn, no repeat purchase, no convergence…
+
+    The message says why; the dossier falls back to a simpler figure with that reason.
+    """
+
+
+class InternalError(PersonaeError):
+    """A consistency check of personae's own failed (e.g. the MRR identity): a bug to report,
+    with its context. Exit code 1."""
+
+
+class KindError(ValueError):
+    """A value is not of the kind its slot expects."""
+
+
+# The packages whose exceptions are a backend's: DuckDB, Ibis, PostgreSQL drivers, Spark,
+# BigQuery, Snowflake, pyarrow (reading files through the engine).
+_ENGINE_MODULES = (
+    "duckdb",
+    "_duckdb",
+    "ibis",
+    "psycopg",
+    "psycopg2",
+    "pyspark",
+    "py4j",
+    "google",
+    "snowflake",
+    "sqlglot",
+    "pyarrow",
+)
+
+
+def is_engine_error(exc: BaseException) -> bool:
+    """True for an exception raised by a database engine or its client library."""
+    module = type(exc).__module__ or ""
+    return module.split(".")[0] in _ENGINE_MODULES
+
+
+@contextmanager
+def engine_errors(doing: str) -> Iterator[None]:
+    """Map a backend's exception raised while ``doing`` something to an :class:`EngineError`."""
+    try:
+        yield
+    except PersonaeError:
+        raise
+    except Exception as exc:
+        if not is_engine_error(exc):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EngineError(f"the database engine failed while {doing}: {first}") from exc

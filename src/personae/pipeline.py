@@ -8,6 +8,7 @@ turns them into answers; :func:`write_outputs` writes the files atomically;
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from personae.dossier.answers import Answer, load_answers
 from personae.dossier.model import Dossier
 from personae.dossier.questionnaire import load_questionnaire
+from personae.errors import engine_errors
 from personae.outputs import write_files
 from personae.settings import load_settings
 
@@ -54,14 +56,19 @@ def compute_dossier(
     from personae.render.accounts import account_rows
     from personae.sources import load
 
-    ds = load(data, as_of=settings.as_of)
+    with engine_errors("reading the data"):
+        ds = load(data, as_of=settings.as_of)
     try:
-        with MetricsSession(ds.con, ds.tables, settings) as session:
+        with (
+            engine_errors("computing the metrics"),
+            MetricsSession(ds.con, ds.tables, settings) as session,
+        ):
             metrics = session.compute()
             models = compute_models(session, metrics)
             accounts = account_rows(session.account_base(), models.accounts)
     finally:
-        ds.con.disconnect()
+        with contextlib.suppress(Exception):  # never hide the error being raised
+            ds.con.disconnect()
     filled = answers_from_metrics(q, {**metrics, "models": models.summaries})
     return Dossier.assemble(
         q,

@@ -1,18 +1,24 @@
-"""The one registry of settings: name, default and help text, read in one place.
+"""The one registry of settings: each with its name, type, default, choices and help text.
 
-``personae.toml`` holds them under a ``[personae]`` table (see ``personae init``).
+The :class:`Settings` dataclass *is* the registry: every field is declared once with
+:func:`setting` (default and help; choices where the value is one of a few words), and
+everything else is derived from it — :data:`SETTINGS` (the list the docs and ``personae
+init`` read), the checks :func:`load_settings` makes, and the ``personae.toml`` skeleton
+(:func:`settings_toml`). ``personae.toml`` holds them under a ``[personae]`` table;
 :func:`load_settings` reads the file once and returns a frozen :class:`Settings`.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from personae.errors import ConfigError, Problem
+from personae.userfile import read_user_text
 
 DEFAULT_JOURNEY_PHASES: dict[str, str] = {
     "lead": "Awareness",
@@ -25,114 +31,186 @@ DEFAULT_JOURNEY_PHASES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Setting:
+class SegmentRule:
+    """One rule of ``segment_rules``: an account matching every condition given is in the
+    segment ``name`` (conditions left out match everything)."""
+
     name: str
-    default: Any
-    help: str
+    employees_min: int | None = None
+    employees_max: int | None = None
+    countries: tuple[str, ...] = ()
+    industries: tuple[str, ...] = ()
+    kind: str | None = None
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("currency", "EUR", "Company currency of every amount (ISO 4217)."),
-    Setting(
-        "as_of",
-        "",
-        "As-of date T (YYYY-MM-DD); empty = last day of the month of the latest revenue date.",
-    ),
-    Setting("active_window_days", 90, "A client is active if it did something in this many days."),
-    Setting(
-        "active_basis",
-        "auto",
-        "What counts as activity: 'activity' (usage events), 'revenue' (MRR > 0 or revenue), "
-        "or 'auto' (activity when the activity table has rows, else revenue).",
-    ),
-    Setting("gross_margin", 1.0, "Gross margin used by the first-version LTV (0 to 1)."),
-    Setting(
-        "small_sample", 30, "Groups with fewer accounts than this are flagged 'échantillon faible'."
-    ),
-    Setting("confidence", 0.95, "Confidence level of the Wilson intervals."),
-    Setting(
-        "segment_by",
-        "auto",
-        "How to segment: 'auto' (the accounts' segment column, else rules, else size band), "
-        "'column', 'rules', 'size', 'industry' or 'region'.",
-    ),
-    Setting(
-        "segment_rules",
-        [],
-        "Ordered rules [{name, employees_min, employees_max, countries, industries, kind}]; "
-        "the first rule an account matches names its segment.",
-    ),
-    Setting(
-        "journey_phases",
-        DEFAULT_JOURNEY_PHASES,
-        "Deal stage (lower case) -> template phase (Awareness, Consideration, Decision).",
-    ),
-    Setting("top_industries", 5, "Industries listed by name before 'Autres'."),
-)
+def setting(default: Any, help: str, *, choices: tuple[str, ...] = ()) -> Any:
+    """A field of :class:`Settings` with its default, help text and allowed choices."""
+    meta = {"help": help, "choices": choices}
+    if isinstance(default, dict | list):
+        return field(default_factory=lambda: _copy(default), metadata=meta)
+    return field(default=default, metadata=meta)
 
-_BY_NAME = {s.name: s for s in SETTINGS}
+
+def _copy(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else list(value)
 
 
 @dataclass(frozen=True)
 class Settings:
-    currency: str = "EUR"
-    as_of: date | None = None
-    active_window_days: int = 90
-    active_basis: str = "auto"
-    gross_margin: float = 1.0
-    small_sample: int = 30
-    confidence: float = 0.95
-    segment_by: str = "auto"
-    segment_rules: tuple[dict[str, Any], ...] = ()
-    journey_phases: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_JOURNEY_PHASES))
-    top_industries: int = 5
+    currency: str = setting("EUR", "Company currency of every amount (ISO 4217).")
+    as_of: date | None = setting(
+        None,
+        "As-of date T (YYYY-MM-DD); empty = last day of the month of the latest revenue date.",
+    )
+    active_window_days: int = setting(
+        90, "A client is active if it did something in this many days."
+    )
+    active_basis: str = setting(
+        "auto",
+        "What counts as activity: 'activity' (usage events), 'revenue' (MRR > 0 or revenue), "
+        "or 'auto' (activity when the activity table has rows, else revenue).",
+        choices=("auto", "activity", "revenue"),
+    )
+    gross_margin: float = setting(1.0, "Gross margin used by the LTV (0 to 1).")
+    small_sample: int = setting(
+        30, "Groups with fewer accounts than this are flagged 'échantillon faible'."
+    )
+    confidence: float = setting(0.95, "Confidence level of the Wilson intervals.")
+    segment_by: str = setting(
+        "auto",
+        "How to segment: 'auto' (the accounts' segment column, else rules, else size band), "
+        "'column', 'rules', 'size', 'industry' or 'region'.",
+        choices=("auto", "column", "rules", "size", "industry", "region"),
+    )
+    segment_rules: tuple[SegmentRule, ...] = setting(
+        (),
+        "Ordered rules [{name, employees_min, employees_max, countries, industries, kind}]; "
+        "the first rule an account matches names its segment.",
+    )
+    journey_phases: dict[str, str] = setting(
+        DEFAULT_JOURNEY_PHASES,
+        "Deal stage (lower case) -> template phase (Awareness, Consideration, Decision).",
+    )
+    top_industries: int = setting(5, "Industries listed by name before 'Autres'.")
 
-    def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
+
+@dataclass(frozen=True)
+class Setting:
+    """A setting as the docs and the TOML skeleton show it."""
+
+    name: str
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
 
 
-_CHOICES = {
-    "active_basis": {"auto", "activity", "revenue"},
-    "segment_by": {"auto", "column", "rules", "size", "industry", "region"},
-}
+def _registry() -> tuple[Setting, ...]:
+    out = []
+    for f in fields(Settings):
+        default = f.default if f.default_factory is MISSING else f.default_factory()
+        out.append(Setting(f.name, default, f.metadata["help"], f.metadata["choices"]))
+    return tuple(out)
+
+
+SETTINGS: tuple[Setting, ...] = _registry()
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _bad(file: str, name: str, value: Any, expected: str, hint: str | None = None) -> ConfigError:
+    return ConfigError(
+        f"{file}: invalid setting {name!r}",
+        [Problem(file, f"setting {name!r} must be {expected}", value=repr(value), hint=hint)],
+    )
+
+
+_RULE_KEYS = {f.name for f in fields(SegmentRule)}
+
+
+def _segment_rule(raw: Any, k: int, file: str) -> SegmentRule:
+    where = f"segment_rules[{k}]"
+    if not isinstance(raw, Mapping):
+        raise _bad(file, where, raw, "a table {name = …, employees_min = …, …}")
+    unknown = sorted(set(raw) - _RULE_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{file}: unknown key in {where}",
+            [
+                Problem(
+                    file,
+                    f"{where}: unknown key {key!r}",
+                    hint=f"known keys: {', '.join(sorted(_RULE_KEYS))}",
+                )
+                for key in unknown
+            ],
+        )
+    if not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise _bad(file, f"{where}.name", raw.get("name"), "a non-empty text")
+
+    def whole(key: str) -> int | None:
+        v = raw.get(key)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+            raise _bad(file, f"{where}.{key}", v, "a whole number")
+        return v
+
+    def texts(key: str) -> tuple[str, ...]:
+        v = raw.get(key, [])
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+            raise _bad(file, f"{where}.{key}", v, "a list of texts")
+        return tuple(v)
+
+    kind = raw.get("kind")
+    if kind is not None and str(kind).upper() not in ("B2B", "B2C"):
+        raise _bad(file, f"{where}.kind", kind, "'B2B' or 'B2C'")
+    return SegmentRule(
+        name=raw["name"].strip(),
+        employees_min=whole("employees_min"),
+        employees_max=whole("employees_max"),
+        countries=texts("countries"),
+        industries=texts("industries"),
+        kind=kind,
+    )
 
 
 def _coerce(name: str, value: Any, file: str) -> Any:
-    default = _BY_NAME[name].default
-    bad = ConfigError(
-        f"{file}: invalid setting {name!r}",
-        [Problem(file, f"setting {name!r} must be like {default!r}", value=repr(value))],
-    )
+    s = _BY_NAME[name]
+    default = s.default
     if name == "as_of":
-        if value in ("", None):
-            return None
-        if isinstance(value, date):
-            return value
+        if value in ("", None) or isinstance(value, date):
+            return value or None
         try:
             return date.fromisoformat(str(value))
         except ValueError:
-            raise bad from None
+            raise _bad(file, name, value, "a date YYYY-MM-DD") from None
     if name == "segment_rules":
-        if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
-            raise bad
-        return tuple(value)
-    if name == "journey_phases":
+        if not isinstance(value, list):
+            raise _bad(file, name, value, "a list of tables [[personae.segment_rules]]")
+        return tuple(_segment_rule(r, k, file) for k, r in enumerate(value))
+    if isinstance(default, dict):
         if not isinstance(value, dict):
-            raise bad
+            raise _bad(file, name, value, "a table of texts")
         return {str(k).lower(): str(v) for k, v in value.items()}
-    if isinstance(default, bool | str):
-        if not isinstance(value, type(default)):
-            raise bad
-        if name in _CHOICES and value not in _CHOICES[name]:
-            raise bad
+    if isinstance(default, str):
+        if not isinstance(value, str):
+            raise _bad(file, name, value, "a text")
+        if s.choices and value not in s.choices:
+            raise _bad(file, name, value, "one of " + ", ".join(repr(c) for c in s.choices))
         return value
-    if isinstance(default, int) and not isinstance(default, bool):
-        if not isinstance(value, int):
-            raise bad
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise _bad(file, name, value, "true or false")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _bad(file, name, value, "a whole number")
         return value
     if isinstance(default, float):
-        if not isinstance(value, int | float):
-            raise bad
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _bad(file, name, value, "a number")
         return float(value)
     return value
 
@@ -142,15 +220,18 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     values: dict[str, Any] = {}
     if path is not None:
         file = str(path)
+        text = read_user_text(
+            path, ConfigError, "settings file", "give the path of personae.toml (personae init)"
+        )
         try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"{file}: no such file", [Problem(file, "file not found")]) from None
+            raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(
                 f"{file}: invalid TOML", [Problem(file, str(exc), hint="fix the TOML syntax")]
             ) from None
         table = raw.get("personae", raw)
+        if not isinstance(table, dict):
+            raise _bad(file, "personae", table, "a table [personae]")
         unknown = sorted(set(table) - set(_BY_NAME))
         if unknown:
             raise ConfigError(
@@ -162,9 +243,10 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             )
         values = {k: _coerce(k, v, file) for k, v in table.items()}
     values.update({k: v for k, v in overrides.items() if v is not None})
-    names = {f.name for f in fields(Settings)}
-    assert names == set(_BY_NAME), "SETTINGS and Settings must list the same names"
     return Settings(**values)
+
+
+# ---------------------------------------------------------------- the skeleton
 
 
 def settings_toml() -> str:
@@ -174,31 +256,37 @@ def settings_toml() -> str:
         "",
         "[personae]",
     ]
+    tables = []
     for s in SETTINGS:
-        if s.name in ("segment_rules", "journey_phases"):
+        if isinstance(s.default, dict | tuple):
+            tables.append(s)
             continue
         lines.append(f"# {s.help}")
         lines.append(f"{s.name} = {_toml_value(s.default)}")
         lines.append("")
-    rules = _BY_NAME["segment_rules"]
-    lines.append(f"# {rules.help}")
-    lines.append("# Example:")
-    lines.append("# [[personae.segment_rules]]")
-    lines.append('# name = "PME France"')
-    lines.append("# employees_min = 11")
-    lines.append("# employees_max = 250")
-    lines.append('# countries = ["FR"]')
-    lines.append("")
-    phases = _BY_NAME["journey_phases"]
-    lines.append(f"# {phases.help}")
-    lines.append("[personae.journey_phases]")
-    for k, v in DEFAULT_JOURNEY_PHASES.items():
-        lines.append(f'{k} = "{v}"')
-    lines.append("")
+    for s in tables:
+        lines.append(f"# {s.help}")
+        if isinstance(s.default, dict):
+            lines.append(f"[personae.{s.name}]")
+            lines.extend(f"{k} = {_toml_value(v)}" for k, v in s.default.items())
+        elif s.name == "segment_rules":
+            lines.extend(
+                [
+                    "# Example:",
+                    "# [[personae.segment_rules]]",
+                    '# name = "PME France"',
+                    "# employees_min = 11",
+                    "# employees_max = 250",
+                    '# countries = ["FR"]',
+                ]
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
 def _toml_value(value: Any) -> str:
+    if value is None:
+        return '""'
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

@@ -5,6 +5,7 @@ The arithmetic is in conftest.py's comment and beside each assertion.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -149,7 +150,7 @@ def test_segments_from_column_with_ltv(m):
 def test_gross_margin_scales_ltv():
     con = ibis.duckdb.connect()
     out = compute_metrics(
-        con, make_tables(con, **company_frames()), SETTINGS.with_(gross_margin=0.5)
+        con, make_tables(con, **company_frames()), replace(SETTINGS, gross_margin=0.5)
     )
     assert by_name(out["segments"], "Pro")["ltv"] == pytest.approx(0.5 * 300 * 16)
 
@@ -194,7 +195,7 @@ def test_regions(m):
 def test_industries_with_naf_fallback_and_autres():
     con = ibis.duckdb.connect()
     out = compute_metrics(
-        con, make_tables(con, **company_frames()), SETTINGS.with_(top_industries=2)
+        con, make_tables(con, **company_frames()), replace(SETTINGS, top_industries=2)
     )
     rows = out["industries"]
     assert [r["name"] for r in rows] == [

@@ -9,7 +9,7 @@ import ibis
 
 from personae.metrics import compute_metrics
 from personae.metrics.firmographics import NAF_SECTIONS, naf_section_label
-from personae.settings import Settings
+from personae.settings import SegmentRule, Settings
 from tests.metrics.metric_tables import company_frames, make_tables
 
 T = date(2025, 12, 31)
@@ -99,14 +99,9 @@ def test_segment_rules_in_order():
     frames = company_frames()
     frames["accounts"] = frames["accounts"].drop(columns=["segment"])
     rules = (
-        {
-            "name": "Europe PME",
-            "employees_min": 11,
-            "employees_max": 250,
-            "countries": ["de", "GB"],
-        },
-        {"name": "Grands", "employees_min": 251},
-        {"name": "Grand public", "kind": "B2C"},
+        SegmentRule("Europe PME", employees_min=11, employees_max=250, countries=("de", "GB")),
+        SegmentRule("Grands", employees_min=251),
+        SegmentRule("Grand public", kind="B2C"),
     )
     m = run(Settings(as_of=T, segment_rules=rules), **frames)
     assert m["segmentation"]["by"] == "rules"
@@ -114,7 +109,7 @@ def test_segment_rules_in_order():
     # A2 (DE, 11) and A3 (GB, 250); A4 (251) and A7 (5001); A5 B2C; A1 (10) → Autres
     assert segs == {"Europe PME": 2, "Grands": 2, "Grand public": 1, "Autres": 1}
     by_industry = run(
-        Settings(as_of=T, segment_rules=({"name": "Tech", "industries": ["logiciel"]},)), **frames
+        Settings(as_of=T, segment_rules=(SegmentRule("Tech", industries=("logiciel",)),)), **frames
     )
     assert {s["name"]: s["clients"] for s in by_industry["segments"]} == {"Tech": 1, "Autres": 5}
 

@@ -27,9 +27,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from personae.dossier.kinds import TEXT, Kind, KindError, parse_as
+from personae.dossier.kinds import TEXT, Kind, parse_as
 from personae.dossier.questionnaire import Questionnaire, Slot, TemplateTable, slug
-from personae.errors import AnswersError, Problem
+from personae.errors import AnswersError, KindError, Problem
+from personae.userfile import read_user_text
 
 SOURCES = ("data", "manual", "derived")
 
@@ -94,17 +95,7 @@ def _check_rows(table: TemplateTable, raw: Any) -> list[dict[str, Any]]:
 def load_answers(path: Path, q: Questionnaire) -> dict[str, Answer]:
     """Read ``answers.yaml``; every problem (file, line, id) at once as AnswersError."""
     file = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AnswersError(
-            f"{file}: no such answers file",
-            [Problem(file, "file not found", hint="create it with `personae init DIR`")],
-        ) from None
-    except UnicodeDecodeError:
-        raise AnswersError(
-            f"{file}: not UTF-8", [Problem(file, "not UTF-8 text", hint="save it as UTF-8")]
-        ) from None
+    text = read_user_text(path, AnswersError, "answers file", "create one with `personae init DIR`")
     return parse_answers(text, q, file)
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from personae.errors import KindError
+
 LOCALE = "fr_FR"
 NBSP = "\u00a0"
 
@@ -108,10 +110,6 @@ def _number(text: str) -> float:
 def _scale(suffix: str) -> float:
     s = suffix.strip().lower().replace("€", "").strip()
     return {"k": 1e3, "m": 1e6, "md": 1e9, "mds": 1e9, "mrd": 1e9}.get(s, 1.0)
-
-
-class KindError(ValueError):
-    """A value is not of the kind its slot expects."""
 
 
 def parse_as(kind: Kind, raw: Any) -> Any:

@@ -6,13 +6,11 @@ groupings are computed by the engine. Labels are the template's (DESIGN §4).
 
 from __future__ import annotations
 
-from typing import Any
-
 import ibis
 import ibis.expr.types as ir
 
 from personae.metrics.query import scalar
-from personae.settings import Settings
+from personae.settings import SegmentRule, Settings
 
 NOT_GIVEN = "Non renseigné"
 OTHERS = "Autres"
@@ -178,31 +176,28 @@ def industry(accounts: ibis.Table) -> ir.StringValue:
     return ibis.coalesce(_clean(accounts.industry), naf, unknown)
 
 
-def _rule_condition(accounts: ibis.Table, rule: dict[str, Any]) -> ir.BooleanValue:
+def _rule_condition(accounts: ibis.Table, rule: SegmentRule) -> ir.BooleanValue:
     cond: ir.BooleanValue = ibis.literal(True)
-    if rule.get("employees_min") is not None:
-        cond = cond & (accounts.employees >= int(rule["employees_min"]))
-    if rule.get("employees_max") is not None:
-        cond = cond & (accounts.employees <= int(rule["employees_max"]))
-    if rule.get("countries"):
-        codes = [str(c).strip().upper() for c in rule["countries"]]
+    if rule.employees_min is not None:
+        cond = cond & (accounts.employees >= rule.employees_min)
+    if rule.employees_max is not None:
+        cond = cond & (accounts.employees <= rule.employees_max)
+    if rule.countries:
+        codes = [c.strip().upper() for c in rule.countries]
         cond = cond & country_code(accounts).isin(codes)
-    if rule.get("industries"):
-        names = [str(i).strip().lower() for i in rule["industries"]]
+    if rule.industries:
+        names = [i.strip().lower() for i in rule.industries]
         cond = cond & industry(accounts).lower().isin(names)
-    if rule.get("kind"):
-        cond = cond & (accounts.kind.upper() == str(rule["kind"]).strip().upper())
+    if rule.kind:
+        cond = cond & (accounts.kind.upper() == rule.kind.strip().upper())
     return cond.fill_null(False)
 
 
-def rules_segment(accounts: ibis.Table, rules: tuple[dict[str, Any], ...]) -> ir.StringValue:
+def rules_segment(accounts: ibis.Table, rules: tuple[SegmentRule, ...]) -> ir.StringValue:
     """The name of the first rule an account matches, else Autres."""
     if not rules:
         return ibis.literal(OTHERS)
-    branches = [
-        (_rule_condition(accounts, r), str(r.get("name") or f"Règle {i + 1}"))
-        for i, r in enumerate(rules)
-    ]
+    branches = [(_rule_condition(accounts, r), r.name) for r in rules]
     return ibis.cases(*branches, else_=OTHERS)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import ibis
 
+from personae.errors import InternalError
 from personae.metrics.calendar import (
     MONTHS_SCHEMA,
     POINTS_SCHEMA,
@@ -154,5 +155,9 @@ def movements(ctx: Context, grid: ibis.Table) -> tuple[list[dict[str, Any]], dic
     tolerance = 1e-6 * max(1.0, max((r["mrr"] for r in rows), default=0.0))
     check = {"holds": worst <= tolerance, "max_abs_error": worst, "months": len(rows)}
     if not check["holds"]:
-        raise AssertionError(f"MRR identity broken by {worst} (tolerance {tolerance})")
+        raise InternalError(
+            f"the MRR identity (DESIGN §4) does not hold: off by {worst} at worst over "
+            f"{len(rows)} months (tolerance {tolerance}, as of {cal.t.isoformat()}); this is "
+            "a bug in personae: please report it with the command you ran"
+        )
     return rows, check

@@ -13,7 +13,7 @@ contract: ``Model(**settings).fit(...)`` returns ``self``, fitted values end in 
 :mod:`personae.models.run` feeds them aggregates from an open metrics session.
 """
 
-from personae.models._base import FitError
+from personae.errors import FitError
 from personae.models.bgnbd import BGNBD
 from personae.models.gamma_gamma import GammaGamma
 from personae.models.sbg import SBG, per_period_rate

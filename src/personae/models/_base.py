@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy.optimize import OptimizeResult, minimize
 
-from personae.errors import PersonaeError
+from personae.errors import FitError
 
 __all__ = ["FitError"]
 
@@ -35,10 +35,6 @@ _Z95 = 1.959963984540054  # scipy.stats.norm.ppf(0.975)
 # Beyond this standard error of log θ, the interval spans a factor of e^(2 × 1.96 × 5) ≈ 3e8:
 # the data do not constrain θ and no estimate is given.
 _MAX_SE_LOG = 5.0
-
-
-class FitError(PersonaeError):
-    """A model could not be fitted, or its fit says nothing: the message says why."""
 
 
 def as_vector(name: str, values: ArrayLike, *, integer: bool = False) -> FloatArray:
