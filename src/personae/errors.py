@@ -29,6 +29,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,7 @@ class Problem:
     column: str | None = None
     value: str | None = None
     hint: str | None = None
-    severity: str = "error"  # "error" or "warning"
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         where = self.file

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 import personae.importers as importers
 from personae.importers._tables import cell
 from personae.importers._values import (
-    add_months,
     country_code,
     day_first,
     months_between,
     parse_datetime,
     parse_number,
 )
+from personae.months import add_months
 
 
 def test_all_lists_the_public_api() -> None:

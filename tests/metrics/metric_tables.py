@@ -15,7 +15,7 @@ import ibis
 import pandas as pd
 import pyarrow as pa
 
-from personae.metrics.calendar import month_end, month_start
+from personae.months import month_end, month_start
 from personae.sources.schema import TABLES, arrow_schema
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from personae.errors import DataError
 from personae.metrics import resolve_as_of
-from personae.metrics.calendar import build_calendar, shift_months, whole_months
+from personae.metrics.calendar import build_calendar
+from personae.months import shift_months, whole_months
 from personae.settings import Settings
 from tests.metrics.metric_tables import make_tables
 

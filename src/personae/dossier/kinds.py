@@ -22,6 +22,7 @@ from typing import Any
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from personae.errors import KindError
+from personae.words import yes_no
 
 LOCALE = "fr_FR"
 NBSP = "\u00a0"
@@ -140,11 +141,9 @@ def parse_as(kind: Kind, raw: Any) -> Any:
     if name == "yesno":
         if isinstance(raw, bool):
             return raw
-        t = str(raw).strip().lower()
-        if t in ("oui", "yes", "true", "vrai", "o", "y", "1"):
-            return True
-        if t in ("non", "no", "false", "faux", "n", "0"):
-            return False
+        answer = yes_no(str(raw))
+        if answer is not None:
+            return answer
         raise KindError(f"attendu : {kind.describe()}")
     if name == "choice":
         t = str(raw).strip()

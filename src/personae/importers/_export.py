@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from personae.errors import Problem
+from personae.errors import Problem, Severity
 from personae.importers._values import day_first, fold, parse_datetime, parse_number
 
 #: The exports the importers know, as ``vendor.object`` -> a description for messages.
@@ -138,7 +138,7 @@ class Export:
         column: str | None = None,
         value: str | None = None,
         hint: str | None = None,
-        severity: str = "error",
+        severity: Severity = "error",
     ) -> Problem:
         label = self.label(column) if column else None
         found = Problem(self.name, message, line, label, value, hint, severity)

@@ -14,6 +14,8 @@ from functools import cache
 
 from babel import Locale
 
+from personae.words import yes_no
+
 
 def fold(text: str) -> str:
     """A label folded for comparison: no accents, lower case, straight quotes, single spaces."""
@@ -100,19 +102,6 @@ def parse_date(value: str, dayfirst: bool = True) -> date | None:
     return moment.date() if moment else None
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 = 29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def months_between(start: date, end: date) -> int:
     """Whole months from ``start`` to ``end``, rounded (31 days -> 1, 92 days -> 3)."""
     return max(0, round((end - start).days / 30.4375))
@@ -148,10 +137,9 @@ def parse_bool(value: str) -> bool | None:
     text = fold(value)
     if not text:
         return None
-    if text in ("true", "yes", "oui", "vrai", "1", "y"):
-        return True
-    if text in ("false", "no", "non", "faux", "0", "n"):
-        return False
+    answer = yes_no(text)
+    if answer is not None:
+        return answer
     raise ValueError(f"not a boolean: {value!r}")
 
 

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from personae.importers._export import Export, quote, read_all
 from personae.importers._tables import Row, fail, warn, write_tables
-from personae.importers._values import add_months, country_code, fold, months_between
+from personae.importers._values import country_code, fold, months_between
+from personae.months import add_months
 
 __all__ = ["import_stripe"]
 

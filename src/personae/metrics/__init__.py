@@ -12,6 +12,6 @@ compute ties them together.
 
 from personae.metrics.calendar import resolve_as_of
 from personae.metrics.compute import MetricsSession, compute_metrics
-from personae.metrics.stats import rate, wilson_interval
+from personae.metrics.stats import Rate, rate, wilson_interval
 
-__all__ = ["MetricsSession", "compute_metrics", "rate", "resolve_as_of", "wilson_interval"]
+__all__ = ["MetricsSession", "Rate", "compute_metrics", "rate", "resolve_as_of", "wilson_interval"]

@@ -1,14 +1,12 @@
 """The as-of date T, the windows W and W', and the month calendar (DESIGN §4, notation).
 
-Months are numbered by ``month_idx = 12 × year + month − 1`` so that month arithmetic is
-plain integer arithmetic on every engine. Each month of the grid has one evaluation
+Months are numbered by ``month_idx = 12 × year + month − 1`` (:mod:`personae.months`). Each month of the grid has one evaluation
 date ``at``: its last day, or T itself for T's month (so that "MRR at T" and the grid
 agree when T is not a month end).
 """
 
 from __future__ import annotations
 
-import calendar as _cal
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,45 +17,16 @@ import pyarrow as pa
 
 from personae.errors import DataError, Problem
 from personae.metrics.query import scalar
+from personae.months import (
+    month_end,
+    month_idx,
+    shift_months,
+)
 from personae.settings import Settings
-
-
-def month_idx(d: date) -> int:
-    return d.year * 12 + d.month - 1
-
-
-def month_start(idx: int) -> date:
-    return date(idx // 12, idx % 12 + 1, 1)
-
-
-def month_end(idx: int) -> date:
-    y, m = idx // 12, idx % 12 + 1
-    return date(y, m, _cal.monthrange(y, m)[1])
 
 
 def month_label(idx: int) -> str:
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
-
-
-def is_month_end(d: date) -> bool:
-    return d == month_end(month_idx(d))
-
-
-def shift_months(d: date, months: int) -> date:
-    """d moved by whole months; a month end stays a month end, other days are clamped."""
-    idx = month_idx(d) + months
-    last = month_end(idx)
-    return last if is_month_end(d) else last.replace(day=min(d.day, last.day))
-
-
-def whole_months(start: date, end: date) -> int:
-    """Whole months from start to the end of day ``end`` (0 when end is before start).
-
-    1 Jan → 31 Dec is 12 months; 15 Jan → 31 Dec is 11.
-    """
-    stop = end + timedelta(days=1)
-    n = month_idx(stop) - month_idx(start) - (1 if stop.day < start.day else 0)
-    return max(n, 0)
 
 
 def _as_date(value: Any) -> date:

@@ -17,7 +17,7 @@ import ibis
 from personae.metrics import firmographics as fg
 from personae.metrics.context import Context
 from personae.metrics.mrr import transitions
-from personae.metrics.stats import compounded, count, rate
+from personae.metrics.stats import Rate, compounded, count, rate
 
 
 def _main_reason(reasons: Counter[str], confidence: float) -> dict[str, Any] | None:
@@ -63,7 +63,7 @@ def churn(
     if given == {fg.NOT_GIVEN}:  # accounts churned, and not one with a reason
         ctx.column_empty("churn.main_reason", "accounts", "churn_reason")
 
-    def summary(pairs: list[tuple[int, int]]) -> dict[str, Any]:
+    def summary(pairs: list[tuple[int, int]]) -> Rate:
         return rate(sum(c for _, c in pairs), sum(n for n, _ in pairs), conf)
 
     overall_monthly = summary(list(mon.values()))

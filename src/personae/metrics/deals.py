@@ -15,7 +15,7 @@ import ibis
 
 from personae.metrics import firmographics as fg
 from personae.metrics.context import Context
-from personae.metrics.stats import count, num, rate
+from personae.metrics.stats import Rate, count, num, rate
 
 
 def closed_in_w(ctx: Context) -> ibis.Table:
@@ -57,7 +57,7 @@ def sales_cycle_by(ctx: Context, facts: ibis.Table, column: str) -> dict[str, fl
     return {str(r[column]): num(r["median"]) for r in ctx.run("deals", agg)}
 
 
-def win_rate(ctx: Context) -> dict[str, Any] | None:
+def win_rate(ctx: Context) -> Rate | None:
     if not ctx.need("win_rate", "deals"):
         return None
     d = closed_in_w(ctx)
@@ -130,7 +130,7 @@ def win_rate_by(ctx: Context, facts: ibis.Table, column: str) -> list[dict[str, 
                 "won": won,
                 "lost": lost,
                 "win_rate": r,
-                "lift": (r["value"] / overall) if overall else None,
+                "lift": (r["value"] / overall) if overall and r["value"] is not None else None,
                 "lost_systematically": bool(below),
                 "small_sample": won + lost < ctx.settings.small_sample,
             }

@@ -8,9 +8,8 @@ denominator but no interval: they are not binomial proportions.
 from __future__ import annotations
 
 import math
-from typing import Any
-
-from scipy.stats import norm
+from statistics import NormalDist
+from typing import Any, TypedDict
 
 
 def num(x: Any) -> float | None:
@@ -48,7 +47,7 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
         raise ValueError("a Wilson interval needs at least one trial")
     if not 0 <= successes <= trials:
         raise ValueError("successes must lie between 0 and trials")
-    z = float(norm.ppf(1 - (1 - confidence) / 2))
+    z = NormalDist().inv_cdf(1 - (1 - confidence) / 2)
     p = successes / trials
     z2n = z * z / trials
     centre = (p + z2n / 2) / (1 + z2n)
@@ -58,7 +57,18 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     return lo, hi
 
 
-def rate(successes: Any, trials: Any, confidence: float = 0.95) -> dict[str, Any]:
+class Rate(TypedDict):
+    """A rate as dossier.json carries it: its value (a fraction), the counts or amounts it
+    divides, and its 95 % interval (None for shares of money and for empty groups)."""
+
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    ci_low: float | None
+    ci_high: float | None
+
+
+def rate(successes: Any, trials: Any, confidence: float = 0.95) -> Rate:
     """A proportion of counts: ``{value, numerator, denominator, ci_low, ci_high}``."""
     k, n = count(successes), count(trials)
     if n <= 0:
@@ -67,7 +77,7 @@ def rate(successes: Any, trials: Any, confidence: float = 0.95) -> dict[str, Any
     return {"value": k / n, "numerator": k, "denominator": n, "ci_low": lo, "ci_high": hi}
 
 
-def share(part: Any, whole: Any) -> dict[str, Any]:
+def share(part: Any, whole: Any) -> Rate:
     """A share of money (no interval): ``{value, numerator, denominator, None, None}``."""
     p, w = num(part) or 0.0, num(whole) or 0.0
     return {
@@ -79,7 +89,7 @@ def share(part: Any, whole: Any) -> dict[str, Any]:
     }
 
 
-def compounded(monthly: dict[str, Any], months: int = 12) -> dict[str, Any]:
+def compounded(monthly: Rate, months: int = 12) -> Rate:
     """1 − (1 − monthly)^months, its interval mapped from the monthly one (a monotone map)."""
 
     def f(x: float | None) -> float | None:

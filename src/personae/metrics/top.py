@@ -10,9 +10,9 @@ from typing import Any
 
 import ibis
 
-from personae.metrics.calendar import whole_months
 from personae.metrics.context import Context
 from personae.metrics.stats import num
+from personae.months import whole_months
 
 
 def _text(x: Any) -> str | None:

@@ -21,7 +21,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from personae.errors import Problem
+from personae.errors import Problem, Severity
 from personae.sources import schema
 from personae.sources.problems import CAP, capped
 from personae.sources.staging import Staged
@@ -37,7 +37,7 @@ class Check:
     what: str  # the rows, in the closing count: "rows with a duplicate deal_id"
     message: Callable[[Any, Any], str]  # (value, other) -> what is wrong with the row
     hint: str
-    severity: str = "error"
+    severity: Severity = "error"
 
 
 def _rows(t: ir.Table, value: ir.Value, other: ir.Value | None = None) -> ir.Table:

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from personae.errors import Problem
+from personae.sql import ident, literal
 
 SEPARATORS = (",", ";", "\t")
 
@@ -74,14 +75,6 @@ def _unique_names(names: list[str], file: str) -> tuple[list[str], list[Problem]
     return out, problems
 
 
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str) -> RawCsv:
     """Read ``path`` into the all-VARCHAR table ``table`` of ``con``.
 
@@ -90,24 +83,24 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str) 
     """
     names, separator = read_header(path)
     if not names:
-        con.execute(f"CREATE OR REPLACE TABLE {_ident(table)} (_empty VARCHAR)")
+        con.execute(f"CREATE OR REPLACE TABLE {ident(table)} (_empty VARCHAR)")
         empty = Problem(
             file, "the file is empty: no header line", line=1, hint="export it again with a header"
         )
         return RawCsv(table, [], separator, [empty])
     columns, problems = _unique_names(names, file)
-    spec = "{" + ", ".join(f"{_sql_str(c)}: 'VARCHAR'" for c in columns) + "}"
+    spec = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
     rejects, scan = f"_rejects_{table}", f"_rejects_scan_{table}"
     con.execute(
-        f"CREATE OR REPLACE TABLE {_ident(table)} AS SELECT * FROM read_csv("
-        f"{_sql_str(str(path))}, auto_detect = false, header = true, columns = {spec},"
-        f" delim = {_sql_str(separator)}, quote = '\"', escape = '\"',"
-        f" store_rejects = true, rejects_table = {_sql_str(rejects)},"
-        f" rejects_scan = {_sql_str(scan)})"
+        f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM read_csv("
+        f"{literal(str(path))}, auto_detect = false, header = true, columns = {spec},"
+        f" delim = {literal(separator)}, quote = '\"', escape = '\"',"
+        f" store_rejects = true, rejects_table = {literal(rejects)},"
+        f" rejects_scan = {literal(scan)})"
     )
     problems += _rejected(con, rejects, file)
-    con.execute(f"DROP TABLE IF EXISTS {_ident(rejects)}")
-    con.execute(f"DROP TABLE IF EXISTS {_ident(scan)}")
+    con.execute(f"DROP TABLE IF EXISTS {ident(rejects)}")
+    con.execute(f"DROP TABLE IF EXISTS {ident(scan)}")
     return RawCsv(table, columns, separator, problems)
 
 
@@ -117,7 +110,7 @@ def _rejected(
     rows = con.execute(
         f"SELECT error_type, line, column_name, csv_line, error_message,"
         f" count(*) OVER (PARTITION BY error_type) AS n"
-        f" FROM {_ident(rejects)} ORDER BY line"
+        f" FROM {ident(rejects)} ORDER BY line"
     ).fetchall()
     problems: list[Problem] = []
     shown: dict[str, int] = {}

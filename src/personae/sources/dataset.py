@@ -29,11 +29,6 @@ class Dataset:
     files: dict[str, str]  # table name -> the file (or URL#table) it came from
     warnings: list[Problem] = field(default_factory=list)
 
-    def has(self, name: str) -> bool:
-        """Whether table ``name`` is present with at least one row."""
-        table = self.tables.get(name)
-        return table is not None and int(table.limit(1).count().to_pyarrow().as_py()) > 0
-
 
 def load(source: str | os.PathLike[str], *, as_of: date | None = None) -> Dataset:
     """Load the canonical tables of ``source``: a folder, a ``.duckdb`` file or a URL.

@@ -29,7 +29,8 @@ from personae.sources import schema
 from personae.sources.csvfiles import read_csv
 from personae.sources.database import open_url
 from personae.sources.staging import KNOWN, Staged, Staging, display_url, first_line
-from personae.sources.typed import RawRelation, ident, literal, type_relation
+from personae.sources.typed import RawRelation, type_relation
+from personae.sql import ident, literal
 
 __all__ = ["KNOWN", "Staged", "Staging", "display_url", "open_source"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from personae.errors import Problem
+from personae.errors import Problem, Severity
 
 CAP = 20
 """Rows reported one by one per (file, column, kind of problem)."""
@@ -25,7 +25,7 @@ def capped(
     message: str | Callable[[Any, Any], str],
     hint: str,
     *,
-    severity: str = "error",
+    severity: Severity = "error",
     cap: int = CAP,
 ) -> list[Problem]:
     """One problem per ``(line, value, other)`` row, at most ``cap``, then a count.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from personae.sources import schema, values
+from personae.sources import schema
+from personae.words import FALSE_WORDS, TRUE_WORDS
 
 _TYPES = {
     "string": "text",
@@ -82,4 +83,4 @@ def data_readme() -> str:
     return "\n".join(lines)
 
 
-_PAIRS = list(zip(values.TRUE_WORDS[:5], values.FALSE_WORDS[:5], strict=True))
+_PAIRS = list(zip(TRUE_WORDS[:5], FALSE_WORDS[:5], strict=True))

@@ -9,7 +9,7 @@ In the engine they are VARCHAR, BIGINT, DOUBLE, BOOLEAN, DATE and TIMESTAMP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyarrow as pa
 
@@ -38,7 +38,6 @@ class TableSpec:
     references: tuple[Reference, ...] = ()
     required: bool = False
     help: str = ""
-    unlocks: tuple[str, ...] = field(default=())
 
     def column(self, name: str) -> Column:
         for c in self.columns:

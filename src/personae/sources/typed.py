@@ -26,6 +26,7 @@ import duckdb
 from personae.errors import Problem
 from personae.sources import schema, values
 from personae.sources.problems import CAP, capped
+from personae.sql import ident, literal
 
 _WHAT = {
     "int": ("is not a whole number", "write a whole number such as 42"),
@@ -52,16 +53,6 @@ class RawRelation:
     types: dict[str, str]  # the relation's columns and their DuckDB types, in order
     line: str | None = None  # SQL for the row's line in the file, if it has one
     materialise: bool = False  # copy into a typed table (CSV) instead of a view
-
-
-def ident(name: str) -> str:
-    """``name`` quoted as a SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """``text`` as a SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def match_columns(table: schema.TableSpec, found: list[str]) -> dict[str, str]:

@@ -15,13 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from personae.sources.schema import SQL_TYPES
+from personae.sql import literal
+from personae.words import FALSE_WORDS, TRUE_WORDS
 
 #: Characters people (and Excel) put between thousands: space, no-break space, narrow
 #: no-break space, thin space, and the apostrophe of Swiss exports.
 THOUSANDS_SPACES = " \u00a0\u202f\u2009'"
 
-TRUE_WORDS = ("true", "1", "oui", "yes", "vrai", "y")
-FALSE_WORDS = ("false", "0", "non", "no", "faux", "n")
 
 #: Day-first formats of French exports; ISO forms are left to DuckDB's own cast.
 DATE_FORMATS_FR = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
@@ -32,10 +32,6 @@ _POINT = rf"[+-]?(\d+\.?\d*|\.\d+){_EXP}"  # 1234.5   -> as is
 _COMMA = rf"[+-]?(\d+,?\d*|,\d+){_EXP}"  # 1234,5   -> comma is the decimal mark
 _DOT_THOUSANDS = r"[+-]?\d{1,3}(\.\d{3})+(,\d*)?"  # 1.234,5  -> dots group thousands
 _COMMA_THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+\.\d*"  # 1,234.5  -> commas group thousands
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def clean_sql(expr: str) -> str:
@@ -80,13 +76,13 @@ def int_sql(expr: str) -> str:
 def bool_sql(expr: str) -> str:
     """A BOOLEAN from true/false, 1/0, oui/non, yes/no, vrai/faux (any case)."""
     w = f"lower(trim(CAST({expr} AS VARCHAR)))"
-    yes = ", ".join(_lit(x) for x in TRUE_WORDS)
-    no = ", ".join(_lit(x) for x in FALSE_WORDS)
+    yes = ", ".join(literal(x) for x in TRUE_WORDS)
+    no = ", ".join(literal(x) for x in FALSE_WORDS)
     return f"(CASE WHEN {w} IN ({yes}) THEN TRUE WHEN {w} IN ({no}) THEN FALSE END)"
 
 
 def _fr_formats() -> str:
-    return "[" + ", ".join(_lit(f) for f in DATE_FORMATS_FR) + "]"
+    return "[" + ", ".join(literal(f) for f in DATE_FORMATS_FR) + "]"
 
 
 def timestamp_sql(expr: str) -> str:
