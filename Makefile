@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report bench-models golden
+.PHONY: test lint bench bench-data bench-report bench-models golden docs
 
 # The whole test suite (what CI runs).
 test:
@@ -31,3 +31,7 @@ bench: bench-data bench-report
 # Regenerate the golden files of demo S (tests/golden), then review `git diff tests/golden`.
 golden:
 	uv run python -m tests.golden.regenerate
+
+# Regenerate the documentation pages derived from the code (docs/settings.md).
+docs:
+	uv run python -c "from pathlib import Path; from personae.settings import settings_markdown; Path('docs/settings.md').write_text(settings_markdown(), encoding='utf-8')"

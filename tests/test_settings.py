@@ -107,3 +107,10 @@ def test_an_unreadable_file_is_a_config_error(tmp_path: Path, kind: str) -> None
     with pytest.raises(ConfigError) as info:
         load_settings(path)
     assert str(path) in str(info.value)
+
+
+def test_docs_settings_page_is_generated_from_the_registry() -> None:
+    from personae.settings import settings_markdown
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
+    assert page.read_text(encoding="utf-8") == settings_markdown(), "run `make docs`"

@@ -292,3 +292,23 @@ def _toml_value(value: Any) -> str:
     if isinstance(value, str):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return repr(value)
+
+
+def settings_markdown() -> str:
+    """``docs/settings.md``: every setting with its default, choices and help."""
+    lines = [
+        "# Settings",
+        "",
+        "Generated from `personae/settings.py` (`make docs`); `personae init` writes the same",
+        "settings into `personae.toml`, under `[personae]`.",
+        "",
+        "| setting | default | what it does |",
+        "|---|---|---|",
+    ]
+    for s in SETTINGS:
+        default = _toml_value(s.default) if not isinstance(s.default, dict | tuple) else "see below"
+        text = s.help + (f" Choices: {', '.join(s.choices)}." if s.choices else "")
+        lines.append(f"| `{s.name}` | `{default}` | {text.replace('|', '/')} |")
+    lines += ["", "Tables (`segment_rules`, `journey_phases`) as the skeleton shows them:", ""]
+    lines += ["```toml", settings_toml().rstrip(), "```", ""]
+    return "\n".join(lines)
