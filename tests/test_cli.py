@@ -254,3 +254,17 @@ def test_an_engine_failing_mid_computation_is_exit_1(
     assert "database engine failed while computing the metrics" in text
     assert "a_table_that_went_away" in text
     assert not out.exists()
+
+
+def test_init_takes_the_company_name_from_the_folder_or_the_option(tmp_path: Path) -> None:
+    assert runner.invoke(app, ["init", str(tmp_path / "Acme")]).exit_code == 0
+    toml = (tmp_path / "Acme" / "personae.toml").read_text(encoding="utf-8")
+    assert 'company_name = "Acme"' in toml
+    result = runner.invoke(app, ["init", str(tmp_path / "ws"), "--company", "Dupont SAS"])
+    assert result.exit_code == 0
+    config = tmp_path / "ws" / "personae.toml"
+    assert 'company_name = "Dupont SAS"' in config.read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["report", "--config", str(config), "--out", str(out)]).exit_code == 0
+    first = (out / "dossier.md").read_text(encoding="utf-8").split("\n")[0]
+    assert first == "# Segments Clients & Personas - Dupont SAS"

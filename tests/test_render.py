@@ -236,3 +236,20 @@ def test_data_and_manual_rows_naming_one_fixed_row_merge(questionnaire: Question
     }
     md = render_markdown(Dossier(questionnaire, dict(merge(computed, manual)), DAY))
     assert "| TPE (1-10) | 12 | [X%] | 900\u00a0€ | 20\u00a0jours |" in md
+
+
+def test_title_names_the_company_and_the_header_the_data_date(questionnaire: Questionnaire) -> None:
+    assert questionnaire.company == "Quickfund"
+    d = Dossier(questionnaire, {}, DAY, as_of=date(2025, 6, 30), company="Acme & Fils")
+    md = render_markdown(d).split("\n")
+    assert md[0] == "# Segments Clients & Personas - Acme & Fils"
+    assert any(
+        line.endswith(f"{french_month(DAY)} (données au 30 juin 2025)") for line in md[:5]
+    )
+    from personae.render import dossier_document
+
+    doc = dossier_document(d)
+    assert doc["company"] == "Acme & Fils"
+    assert doc["title"] == "Segments Clients & Personas - Acme & Fils"
+    plain = render_markdown(Dossier(questionnaire, {}, DAY)).split("\n")
+    assert plain[0] == "# Segments Clients & Personas - Quickfund"

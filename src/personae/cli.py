@@ -79,12 +79,18 @@ TemplateOpt = Annotated[
 
 @app.command()
 @_handled
-def init(directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")]) -> None:
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder of the new workspace.")],
+    company: Annotated[
+        str | None,
+        typer.Option("--company", help="The company's name (default: the folder's name)."),
+    ] = None,
+) -> None:
     """Create a workspace: personae.toml, answers.yaml and data/README.md."""
     from personae.dossier.questionnaire import load_questionnaire
     from personae.dossier.workspace import init_workspace
 
-    for path in init_workspace(directory, load_questionnaire()):
+    for path in init_workspace(directory, load_questionnaire(), company):
         out_console.print(f"wrote {path}")
     out_console.print(
         f"Next: put your tables in {directory / 'data'}, fill in "

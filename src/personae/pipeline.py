@@ -48,6 +48,7 @@ def compute_dossier(
             manual=manual,
             missing=missing_without_data(q),
             as_of=settings.as_of,
+            company=settings.company_name or None,
             generated=today,
         )
 
@@ -80,6 +81,7 @@ def compute_dossier(
         missing=filled.missing,
         warnings=list(ds.warnings),
         as_of=filled.as_of,
+        company=settings.company_name or None,
         generated=today,
     )
 

@@ -57,6 +57,9 @@ def _copy(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
+    company_name: str = setting(
+        "", "The company's name, in the dossier's title (empty = the template's)."
+    )
     currency: str = setting("EUR", "Company currency of every amount (ISO 4217).")
     as_of: date | None = setting(
         None,
@@ -249,8 +252,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
 # ---------------------------------------------------------------- the skeleton
 
 
-def settings_toml() -> str:
-    """The text of a default ``personae.toml``: every setting, its default and help."""
+def settings_toml(**values: Any) -> str:
+    """The text of a ``personae.toml``: every setting, its default (or the value given) and
+    help."""
     lines = [
         "# personae settings: every setting with its default and what it does.",
         "",
@@ -262,7 +266,7 @@ def settings_toml() -> str:
             tables.append(s)
             continue
         lines.append(f"# {s.help}")
-        lines.append(f"{s.name} = {_toml_value(s.default)}")
+        lines.append(f"{s.name} = {_toml_value(values.get(s.name, s.default))}")
         lines.append("")
     for s in tables:
         lines.append(f"# {s.help}")

@@ -39,6 +39,7 @@ class Dossier:
     answers: dict[str, Answer]
     generated: date
     as_of: date | None = None
+    company: str | None = None  # replaces the template's company name (setting company_name)
     metrics: dict[str, Any] | None = None
     models: dict[str, Any] | None = None  # DESIGN §5's models, by name
     accounts: pd.DataFrame | None = None  # one row per account, for accounts.csv
@@ -58,6 +59,7 @@ class Dossier:
         missing: Mapping[str, str] | None = None,
         warnings: list[Problem] | None = None,
         as_of: date | None = None,
+        company: str | None = None,
         generated: date | None = None,
     ) -> Dossier:
         """Computed answers overlaid with manual ones, then the summary derived."""
@@ -67,6 +69,7 @@ class Dossier:
             answers,
             generated or date.today(),
             as_of=as_of,
+            company=company,
             metrics=metrics,
             models=models,
             accounts=accounts,

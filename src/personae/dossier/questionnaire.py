@@ -162,6 +162,12 @@ class Questionnaire:
     repeat_section: dict[str, str]
 
     @cached_property
+    def company(self) -> str | None:
+        """The company the template names in its title (``… - Quickfund``), if any."""
+        parts = re.split(r"\s+[-–—]\s+", self.title)
+        return parts[-1].strip() or None if len(parts) > 1 else None
+
+    @cached_property
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
 

@@ -14,8 +14,11 @@ from personae.sources import data_readme
 WORKSPACE_FILES = ("personae.toml", "answers.yaml", "data/README.md")
 
 
-def init_workspace(directory: Path, q: Questionnaire) -> list[Path]:
-    """Create the workspace files; refuse to overwrite any that exists."""
+def init_workspace(directory: Path, q: Questionnaire, company: str | None = None) -> list[Path]:
+    """Create the workspace files; refuse to overwrite any that exists.
+
+    ``company`` (default: the folder's name) goes into personae.toml's ``company_name``.
+    """
     existing = [directory / f for f in WORKSPACE_FILES if (directory / f).exists()]
     if existing:
         raise InputError(
@@ -26,7 +29,11 @@ def init_workspace(directory: Path, q: Questionnaire) -> list[Path]:
             ],
         )
     written = write_files(
-        directory, {"personae.toml": settings_toml(), "answers.yaml": skeleton(q)}
+        directory,
+        {
+            "personae.toml": settings_toml(company_name=company or directory.resolve().name),
+            "answers.yaml": skeleton(q),
+        },
     )
     written.update(write_files(directory / "data", {"README.md": data_readme()}))
     return list(written.values())

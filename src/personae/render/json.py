@@ -67,7 +67,8 @@ def dossier_document(dossier: Dossier) -> dict[str, Any]:
     }
     doc: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
-        "title": q.title,
+        "title": _title(dossier),
+        "company": dossier.company or q.company,
         "as_of": dossier.as_of.isoformat() if dossier.as_of else None,
         "generated": dossier.generated.isoformat(),
         "status": dossier.status,
@@ -81,6 +82,13 @@ def dossier_document(dossier: Dossier) -> dict[str, Any]:
     if dossier.models is not None:
         doc["models"] = _jsonable(dossier.models)
     return doc
+
+
+def _title(dossier: Dossier) -> str:
+    q = dossier.questionnaire
+    if dossier.company and q.company:
+        return q.title[: q.title.rindex(q.company)] + dossier.company
+    return q.title
 
 
 def render_json(dossier: Dossier) -> str:

@@ -39,6 +39,12 @@ from personae.dossier.questionnaire import (
 )
 
 
+def french_day(d: date) -> str:
+    """``30 juin 2025``."""
+    text: str = format_date(d, "d MMMM yyyy", locale=LOCALE)
+    return text
+
+
 def french_month(d: date) -> str:
     """``Décembre 2025``."""
     text = format_date(d, "MMMM yyyy", locale=LOCALE)
@@ -66,10 +72,20 @@ def short_answer(value: Any) -> str:
 
 
 class _Renderer:
-    def __init__(self, q: Questionnaire, answers: Mapping[str, Answer], updated: date) -> None:
+    def __init__(
+        self,
+        q: Questionnaire,
+        answers: Mapping[str, Answer],
+        updated: date,
+        *,
+        company: str | None = None,
+        as_of: date | None = None,
+    ) -> None:
         self.q = q
         self.answers = answers
         self.updated = updated
+        self.company = company
+        self.as_of = as_of
         self.total = len(q.questions)
         self.answered = sum(1 for x in q.questions if x.id in answers)
         self.out: list[str] = []
@@ -86,7 +102,7 @@ class _Renderer:
                 last_of_group[node.group] = k
         for k, node in enumerate(nodes):
             if isinstance(node, Raw):
-                self.out.extend(node.lines)
+                self.out.extend(self.title(line) for line in node.lines)
             elif isinstance(node, Marker):
                 self.marker(node)
             elif isinstance(node, QuestionLine):
@@ -101,6 +117,13 @@ class _Renderer:
                     self.extra_repeats(node)
         return "\n".join(self.out)
 
+    def title(self, line: str) -> str:
+        """The title line with the template's company name replaced by the setting's."""
+        old = self.q.company
+        if not (self.company and old and line == f"# {self.q.title}"):
+            return line
+        return line[: line.rindex(old)] + self.company + line[line.rindex(old) + len(old) :]
+
     # ------------------------------------------------------------ markers
     def marker(self, m: Marker) -> None:
         line = m.line
@@ -112,6 +135,8 @@ class _Renderer:
             match = UPDATED.match(line)
             assert match
             line = match.group(1) + french_month(self.updated)
+            if self.as_of is not None:
+                line += f" (données au {french_day(self.as_of)})"
         elif m.kind == "total":
             assert TOTAL.match(line)
             line = f"**Total questions : {self.total}**"
@@ -317,4 +342,10 @@ def _list_line(pattern: str, n: int, text: str) -> str:
 
 def render_markdown(dossier: Dossier) -> str:
     """``dossier.md``: the template with every answer written in."""
-    return _Renderer(dossier.questionnaire, dossier.answers, dossier.generated).run()
+    return _Renderer(
+        dossier.questionnaire,
+        dossier.answers,
+        dossier.generated,
+        company=dossier.company,
+        as_of=dossier.as_of,
+    ).run()
