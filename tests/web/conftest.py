@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ BASE_URL = f"http://127.0.0.1:{PORT}"
 
 @dataclass
 class Web:
-    """A browser's worth of requests to one app (httpx.ASGITransport is async only)."""
+    """Requests to one app in-process (httpx.ASGITransport is async only)."""
 
     app: Any
     answers: Path
@@ -35,7 +36,9 @@ class Web:
             async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
                 return await client.request(method, url, **kwargs)
 
-        return asyncio.run(go())
+        # in a thread of its own: Playwright's sync API (tests/browser) keeps a loop running
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, go()).result()
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:
         return self.request("GET", url, **kwargs)

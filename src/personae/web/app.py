@@ -27,7 +27,13 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, RedirectResponse
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -46,7 +52,7 @@ _SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
     "x-frame-options": "DENY",
     "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",  # "no-referrer" would make forms send Origin: null
     "cache-control": "no-store",
 }
 
@@ -245,6 +251,7 @@ def create_app(
         Route("/answers/{aid}", save, methods=["POST"]),
         Route("/report", report, methods=["POST"]),
         Route("/out/{name:path}", out_file),
+        Route("/favicon.ico", lambda _: Response(status_code=204)),
         Mount("/static", StaticFiles(directory=static), name="static"),
     ]
     return _HostGuard(Starlette(routes=routes), port)
