@@ -220,7 +220,7 @@ def create_app(
             return form
         try:
             result = await run_in_threadpool(
-                run_report, out_dir, answers=answers, data=data, config=config
+                run_report, out_dir, answers=answers, data=data, config=config, template=template
             )
         except PersonaeError as exc:
             problems = [str(p) for p in getattr(exc, "problems", [])] or [str(exc)]
