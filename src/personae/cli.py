@@ -247,6 +247,39 @@ def demo(
         out_console.print(f"wrote {path}")
 
 
+@app.command()
+@_handled
+def serve(
+    answers: Annotated[
+        Path, typer.Option("--answers", help="answers.yaml to show and to fill in.")
+    ] = Path("answers.yaml"),
+    data: DataOpt = None,
+    config: ConfigOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Output folder of « Générer le dossier » (default: out/ beside answers.yaml).",
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8765,
+) -> None:
+    """A local web page to follow the dossier and answer it (127.0.0.1 only)."""
+    import uvicorn
+
+    from personae.web import create_app
+
+    if not answers.is_file():
+        raise typer.BadParameter(
+            f"{answers} not found; create it with `personae init DIR`", param_hint="--answers"
+        )
+    if data:
+        err_console.print("Computing the numbers once…")
+    web = create_app(answers, data=data, config=config, out=out, port=port)
+    out_console.print(f"personae serve: http://127.0.0.1:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning")
+
+
 def main() -> None:
     app(prog_name="personae")
 

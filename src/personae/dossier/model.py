@@ -77,6 +77,23 @@ class Dossier:
             warnings=list(warnings or []),
         )
 
+    def with_manual(self, manual: Mapping[str, Answer]) -> Dossier:
+        """This dossier's computed answers overlaid with ``manual`` ones, the summary derived
+        again; the metrics are kept, not recomputed (``personae serve`` on every page)."""
+        computed = {k: a for k, a in self.answers.items() if a.source == "data"}
+        return Dossier.assemble(
+            self.questionnaire,
+            manual=manual,
+            computed=computed,
+            metrics=self.metrics,
+            models=self.models,
+            accounts=self.accounts,
+            missing=self.missing,
+            warnings=self.warnings,
+            as_of=self.as_of,
+            generated=self.generated,
+        )
+
     @property
     def answered(self) -> int:
         return sum(1 for x in self.questionnaire.questions if x.id in self.answers)
