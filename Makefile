@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report bench-models golden docs
+.PHONY: test lint bench bench-data bench-report bench-models golden docs screenshots
 
 # The whole test suite (what CI runs).
 test:
@@ -35,3 +35,7 @@ golden:
 # Regenerate the documentation pages derived from the code (docs/settings.md).
 docs:
 	uv run python -c "from pathlib import Path; from personae.settings import settings_markdown; Path('docs/settings.md').write_text(settings_markdown(), encoding='utf-8')"
+
+# Retake the README's screenshots (docs/*.png) with the browser tests (needs Debian's chromium).
+screenshots:
+	PERSONAE_SCREENSHOTS=1 uv run pytest tests/browser -q

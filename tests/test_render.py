@@ -243,9 +243,7 @@ def test_title_names_the_company_and_the_header_the_data_date(questionnaire: Que
     d = Dossier(questionnaire, {}, DAY, as_of=date(2025, 6, 30), company="Acme & Fils")
     md = render_markdown(d).split("\n")
     assert md[0] == "# Segments Clients & Personas - Acme & Fils"
-    assert any(
-        line.endswith(f"{french_month(DAY)} (données au 30 juin 2025)") for line in md[:5]
-    )
+    assert any(line.endswith(f"{french_month(DAY)} (données au 30 juin 2025)") for line in md[:5])
     from personae.render import dossier_document
 
     doc = dossier_document(d)

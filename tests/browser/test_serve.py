@@ -3,6 +3,7 @@ uvicorn server on 127.0.0.1 (a thread, stopped at the end). Skipped without chro
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -25,7 +26,6 @@ from personae.web import create_app
 
 # pytest-base-url (pulled in by pytest-playwright's page) defines its session fixture in a
 # way pytest 9 deprecates; harmless here.
-pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestRemovedIn10Warning")
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs" / "serve.png"
@@ -151,7 +151,7 @@ def test_a_save_without_the_token_is_refused(page: Page, server: Server) -> None
     assert server.answers.read_text(encoding="utf-8") == before
 
 
-def test_the_form_as_a_person_sees_it(page: Page, server: Server) -> None:
+def test_the_form_as_a_person_sees_it(page: Page, server: Server, tmp_path: Path) -> None:
     """A validation error beside its field, the input kept; the screenshot of the README."""
     page.set_viewport_size({"width": 1000, "height": 760})
     page.goto(server.url + "/sections/6")
@@ -162,6 +162,6 @@ def test_the_form_as_a_person_sees_it(page: Page, server: Server) -> None:
     expect(entry.get_by_role("textbox")).to_have_value("beaucoup")
     assert server.yaml()["6.icp.taille"] == "11-250"
     page.locator("#f-6\\.3").evaluate("e => e.scrollIntoView()")
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
-    assert SCREENSHOT.stat().st_size < 300_000
+    shot = SCREENSHOT if os.environ.get("PERSONAE_SCREENSHOTS") else tmp_path / SCREENSHOT.name
+    page.screenshot(path=str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size < 300_000
