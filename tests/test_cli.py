@@ -268,3 +268,20 @@ def test_init_takes_the_company_name_from_the_folder_or_the_option(tmp_path: Pat
     assert runner.invoke(app, ["report", "--config", str(config), "--out", str(out)]).exit_code == 0
     first = (out / "dossier.md").read_text(encoding="utf-8").split("\n")[0]
     assert first == "# Segments Clients & Personas - Dupont SAS"
+
+
+def test_an_as_of_date_after_all_data_is_exit_2_and_keeps_the_previous_dossier(
+    tmp_path: Path,
+) -> None:
+    from personae.demo import generate
+
+    data = generate(tmp_path / "demo", size="S", seed=0)
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["report", "--data", str(data), "--out", str(out)]).exit_code == 0
+    before = (out / "dossier.json").read_bytes()
+    for as_of in ("2030-01-01", "2010-01-01"):
+        result = runner.invoke(
+            app, ["report", "--data", str(data), "--out", str(out), "--as-of", as_of]
+        )
+        assert "lies outside the data" in _clean_failure(result, 2)
+    assert (out / "dossier.json").read_bytes() == before

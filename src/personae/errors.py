@@ -8,7 +8,8 @@ The hierarchy::
     │   ├── AnswersError          answers.yaml is invalid (file, line, id)
     │   ├── ConfigError           personae.toml is invalid
     │   ├── DataError             the input tables are invalid (file, row, column)
-    │   └── ImportFormatError     an export file is not what an importer expects
+    │   ├── ImportFormatError     an export file is not what an importer expects
+    │   └── OutputError           the output folder cannot receive the files
     ├── EngineError               a backend could not be reached or used: exit code 1
     ├── FitError                  a model's fit cannot be trusted (the dossier falls back)
     └── InternalError             a consistency check of our own failed: a bug, exit code 1
@@ -102,6 +103,10 @@ class DataError(InputError):
 
 class ImportFormatError(InputError):
     """An export file given to an importer is not in the format it expects."""
+
+
+class OutputError(InputError):
+    """The output folder (``--out``) cannot receive the files: checked before any work."""
 
 
 class EngineError(PersonaeError):

@@ -17,8 +17,10 @@ from personae.dossier.answers import Answer, load_answers
 from personae.dossier.model import Dossier
 from personae.dossier.questionnaire import load_questionnaire
 from personae.errors import engine_errors
-from personae.outputs import write_files
+from personae.outputs import check_out_dir, write_files
 from personae.settings import load_settings
+
+OUTPUT_NAMES = ("dossier.md", "dossier.json", "accounts.csv")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ def run_report(
     template: Path | None = None,
 ) -> Report:
     """Check every input, compute, then write dossier.md and dossier.json into ``out``."""
+    check_out_dir(out, OUTPUT_NAMES)
     dossier = compute_dossier(
         answers=answers, data=data, config=config, as_of=as_of, template=template
     )

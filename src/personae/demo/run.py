@@ -6,7 +6,8 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from personae.pipeline import Report, compute_dossier, write_outputs
+from personae.outputs import check_out_dir
+from personae.pipeline import OUTPUT_NAMES, Report, compute_dossier, write_outputs
 
 DEMO_ANSWERS = "demo_answers.yaml"
 
@@ -25,6 +26,7 @@ def run_demo(
     """Generate the demo company into ``out/data``, then write its dossier into ``out``."""
     from personae.demo import generate
 
+    check_out_dir(out, OUTPUT_NAMES)
     data = generate(out, size=size, seed=seed, progress=progress)
     if progress:
         progress("report", 0, 1)

@@ -38,16 +38,41 @@ def _as_date(value: Any) -> date:
 
 
 def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
-    """settings.as_of, or the last day of the month of the latest revenue date."""
-    if settings.as_of is not None:
-        return settings.as_of
-    latest = scalar(tables["revenue"].date.max())
-    if latest is None:
+    """settings.as_of, or the last day of the month of the latest revenue date.
+
+    An as-of date given outside the data's span — before its first revenue line, or after
+    the month of its last — is refused: every number would describe a period the data does
+    not cover (zero clients, no churn), and the dossier would tick them as answers.
+    """
+    revenue = tables["revenue"]
+    row = revenue.aggregate(first=revenue.date.min(), last=revenue.date.max()).to_pyarrow()
+    first, last = row["first"][0].as_py(), row["last"][0].as_py()
+    if last is None:
         raise DataError(
             "revenue: no dated line, the as-of date cannot be chosen",
             [Problem("revenue", "the table has no row", column="date", hint="give --as-of")],
         )
-    return month_end(month_idx(_as_date(latest)))
+    first, last = _as_date(first), _as_date(last)
+    latest = month_end(month_idx(last))
+    t = settings.as_of
+    if t is None:
+        return latest
+    if t < first or t > latest:
+        when = "before the first" if t < first else "after the last"
+        raise DataError(
+            f"the as-of date {t.isoformat()} lies outside the data ({first.isoformat()} to "
+            f"{last.isoformat()})",
+            [
+                Problem(
+                    "revenue",
+                    f"--as-of {t.isoformat()} is {when} revenue line",
+                    column="date",
+                    hint=f"choose a date between {first.isoformat()} and {latest.isoformat()}, "
+                    "or leave --as-of out (the end of the month of the last revenue line)",
+                )
+            ],
+        )
+    return t
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from personae.dossier.answers import check_value, kind_of_id
-from personae.dossier.kinds import Kind, KindError, parse_as
+from personae.dossier.kinds import Kind, parse_as
 from personae.dossier.questionnaire import Questionnaire, TemplateTable
+from personae.errors import KindError
 
 Rows = list[dict[str, str]]
 _CELL = re.compile(r"cell-(\d+)-(.+)")

@@ -21,9 +21,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 from ruamel.yaml.tokens import CommentToken
 
 from personae.dossier.answers import Answer, _plain, check_value, parse_answers
-from personae.dossier.kinds import KindError
 from personae.dossier.questionnaire import Questionnaire
-from personae.errors import AnswersError
+from personae.errors import AnswersError, KindError
 from personae.outputs import write_file
 from personae.web.fields import same, shown
 
