@@ -78,8 +78,8 @@ def test_partial_answers_status_and_french_formats(questionnaire: Questionnaire)
     assert "- [x] **Combien de clients avez-vous au total ?** — 1 234 clients" in md
     assert "Clients total : 12\u202f345\n" in md
     assert "Concentration (Top 10) : 42,3\u00a0% du CA" in md
-    # five segment rows replace the four example rows; unanswered cells keep placeholders
-    assert "| S5 | 5 | 33,3\u00a0% | 5\u202f000\u00a0€ | [X%] | [+X%] |" in md
+    # five segment rows replace the four example rows; a cell no answer fills says nothing
+    assert "| S5 | 5 | 33,3\u00a0% | 5\u202f000\u00a0€ | — | — |" in md
     assert "| [Segment 1] | [X] |" not in md
     # a fixed row is filled in place; the example rows stay when no free row is given
     assert "| Autres | 7 | 10,0\u00a0% | - | Non |" in md
@@ -235,7 +235,7 @@ def test_data_and_manual_rows_naming_one_fixed_row_merge(questionnaire: Question
         )
     }
     md = render_markdown(Dossier(questionnaire, dict(merge(computed, manual)), DAY))
-    assert "| TPE (1-10) | 12 | [X%] | 900\u00a0€ | 20\u00a0jours |" in md
+    assert "| TPE (1-10) | 12 | — | 900\u00a0€ | 20\u00a0jours |" in md
 
 
 def test_title_names_the_company_and_the_header_the_data_date(questionnaire: Questionnaire) -> None:

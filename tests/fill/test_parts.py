@@ -181,12 +181,52 @@ def test_top_clients_ties_are_said_as_ties() -> None:
         out["9.1"]
         == f"Client 0, Client 1, Client 2… (10 clients, 40,0{NB}% du CA) — voir le tableau"
     )
-    assert out["9.6"] == "1 sur 10 sont déjà des références / case studies"
+    assert out["9.6"] == "1 sur 10 est déjà une référence client"
 
 
 def test_top_clients_one_leader() -> None:
     out = top.top_clients(_top(["SEO"] * 6 + ["Outbound"] * 4, [False] * 10))
     assert out["9.3"] == "Surtout par SEO (6 sur 10)"
+    assert out["9.6"] == "Aucun des 10 n'est encore une référence client"  # a true zero
+
+
+def test_thin_data_answers_nothing_false() -> None:
+    empty = {
+        "overview": {
+            **OVERVIEW["overview"],
+            "clients_total": 3,
+            "b2b_share": share(0.0) | {"value": None},
+            "b2c_share": share(0.0) | {"value": None},
+            "countries": 0,
+            "country_codes": [],
+            "top10_revenue_share": share(0.0) | {"value": None},
+        }
+    }
+    out = overview.overview(empty)
+    assert set(out) >= {"1.1", "1.clients_total"}
+    assert not {"1.4", "1.5", "1.6", "1.pays", "1.repartition_b2b_b2c"} & set(out)
+    assert overview.overview({"overview": {**OVERVIEW["overview"], "clients_total": 0}}) == {}
+    unknown = [{"name": "Non renseigné", "clients": 3, "revenue_share": share(1.0)}]
+    assert segments.segments({"segments": unknown, "churn": CHURN}) == {}
+    only_unknown = [
+        {
+            "name": "Non renseigné",
+            "clients": 3,
+            "revenue_share": share(1.0),
+            "client_share": share(1.0),
+        }
+    ]
+    sizes = firmographics.sizes({"sizes": only_unknown})
+    assert "3.2" not in sizes and "3.coeur_de_cible" not in sizes
+    assert firmographics.regions({"regions": only_unknown}) == {}
+    assert "4.1" not in firmographics.industries({"industries": unknown})
+
+
+def test_growth_without_the_whole_previous_year_says_so() -> None:
+    rows = [{**SEGMENTS[0], "growth": None, "growth_reason": "history"}]
+    out = segments.segments({"segments": rows, "churn": CHURN, "segmentation": {}})
+    assert out["2.segments_identifies"][0]["croissance"] == "n/d (historique incomplet)"
+    assert "2.6" not in out
 
 
 def test_churn_sentences() -> None:
@@ -195,11 +235,16 @@ def test_churn_sentences() -> None:
         f"2,0{NB}% par mois (30 départs / 1{NNB}500 comptes-mois), 25,0{NB}% par an "
         f"(21,5{NB}% en composé)"
     )
-    assert out["10.2"] == f"PME : 2,0{NB}% par mois ; raison principale : Prix (60,0{NB}%)"
-    assert out["10.3"] == f"ETI : 1,2{NB}% par mois"
+    assert out["10.2"] == (
+        f"PME : 2,0{NB}% par mois (20 départs / 1{NNB}000 comptes-mois) ; "
+        "raison principale des départs : Prix (12 départs sur 20, échantillon faible)"
+    )
+    # the lowest churn: its rate only; its leavers' reason is not why the others stay
+    assert out["10.3"] == f"ETI : 1,2{NB}% par mois (5 départs / 400 comptes-mois)"
     assert out["10.churn_par_segment"][-1]["segment"] == "Global"
     assert churn.churn_reasons({"churn": CHURN}) == {
-        "10.4": f"PME : Prix (60,0{NB}%) ; Startups : Faillite (100,0{NB}%)"
+        "10.4": "PME : Prix (12 départs sur 20, échantillon faible) ; "
+        "Startups : Faillite (5 départs sur 5, échantillon faible)"
     }
 
 

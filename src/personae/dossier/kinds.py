@@ -253,7 +253,7 @@ def format_value(kind: Kind, value: Any, placeholder: str = "") -> str:
         text = fmt_percent(float(value), signed=signed)
         return text + (" du CA" if "du ca" in placeholder.lower() else "")
     if name == "percent_pair":
-        return "/".join(fmt_percent(float(v), digits=0) for v in value)
+        return "/".join(fmt_percent(float(v)) for v in value)
     if name == "integer":
         return fmt_int(value) + (f" {kind.unit}" if kind.unit else "")
     if name == "days":

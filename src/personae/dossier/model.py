@@ -14,6 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from personae.dossier.answers import Answer, merge
+from personae.dossier.links import link
 from personae.dossier.questionnaire import Questionnaire
 from personae.dossier.summary import derive
 from personae.errors import Problem
@@ -63,7 +64,7 @@ class Dossier:
         generated: date | None = None,
     ) -> Dossier:
         """Computed answers overlaid with manual ones, then the summary derived."""
-        answers = derive(q, merge(computed or {}, manual or {}))
+        answers = derive(q, link(q, merge(computed or {}, manual or {})))
         return cls(
             q,
             answers,
@@ -91,6 +92,7 @@ class Dossier:
             missing=self.missing,
             warnings=self.warnings,
             as_of=self.as_of,
+            company=self.company,
             generated=self.generated,
         )
 

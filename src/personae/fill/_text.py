@@ -72,3 +72,24 @@ def french_list(items: Sequence[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " et " + items[-1]
+
+
+INCOMPLETE = "n/d (historique incomplet)"
+
+
+def growth_cell(row: Mapping[str, Any]) -> Any:
+    """A group's growth, or why there is none: the previous 12 months not fully covered."""
+    if row.get("growth") is not None:
+        return row["growth"]
+    return INCOMPLETE if row.get("growth_reason") == "history" else "n/d"
+
+
+def counted_share(rate: Any, unit: str, units: str, small: int = 30) -> str:
+    """A share as French text; from a small count, the counts themselves and the flag
+    (« 1 départ sur 1, échantillon faible »)."""
+    if isinstance(rate, Mapping) and rate.get("denominator") is not None:
+        k, n = int(rate["numerator"]), int(rate["denominator"])
+        if n < small:
+            word = unit if k <= 1 else units
+            return f"{fmt_int(k)} {word} sur {fmt_int(n)}, {SMALL}"
+    return pct(rate)

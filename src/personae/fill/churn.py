@@ -7,20 +7,24 @@ from typing import Any
 
 from personae.dossier.kinds import fmt_int
 from personae.fill._rule import Metrics, rule
-from personae.fill._text import best, pct, value_of
+from personae.fill._text import SMALL, best, counted_share, pct, value_of
+from personae.metrics.firmographics import NOT_GIVEN
 
 
 def _reason(r: Mapping[str, Any]) -> str | None:
+    """The main reason the segment's leavers gave, with its share (its counts when few)."""
     mr = r.get("main_reason")
-    if not mr or not mr.get("name"):
+    if not mr or not mr.get("name") or mr["name"] == NOT_GIVEN:
         return None
-    return f"{mr['name']} ({pct(mr['share'])})"
+    return f"{mr['name']} ({counted_share(mr['share'], 'départ', 'départs')})"
 
 
-def _segment_line(r: Mapping[str, Any]) -> str:
-    why = _reason(r)
-    return f"{r['name']} : {pct(r['monthly'])} par mois" + (
-        f" ; raison principale : {why}" if why else ""
+def _rate_line(r: Mapping[str, Any]) -> str:
+    monthly = r["monthly"]
+    small = f", {SMALL}" if r.get("small_sample") else ""
+    return (
+        f"{r['name']} : {pct(monthly)} par mois ({fmt_int(monthly['numerator'])} départs / "
+        f"{fmt_int(monthly['denominator'])} comptes-mois{small})"
     )
 
 
@@ -67,9 +71,11 @@ def churn(m: Metrics) -> dict[str, Any]:
     hi = best(c["by_segment"], lambda r: value_of(r["monthly"]))
     lo = best(c["by_segment"], lambda r: value_of(r["monthly"]), lowest=True)
     if hi:
-        out["10.2"] = _segment_line(hi)
-    if lo:
-        out["10.3"] = _segment_line(lo)
+        why = _reason(hi)  # why the churniest leave: what its leavers said
+        out["10.2"] = _rate_line(hi) + (f" ; raison principale des départs : {why}" if why else "")
+    if lo and lo is not hi:
+        # why the lowest stay is not what its few leavers said: the rate only, the why is a person's
+        out["10.3"] = _rate_line(lo)
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from personae.dossier.kinds import fmt_money
 from personae.fill._rule import Metrics, rule
 from personae.fill._text import best, clients_cell, or_nd, pct, value_of, with_clients
 from personae.metrics.firmographics import B2C_BAND, NOT_GIVEN, OTHERS, SIZE_BANDS
@@ -11,7 +12,7 @@ from personae.metrics.firmographics import B2C_BAND, NOT_GIVEN, OTHERS, SIZE_BAN
 
 @rule(
     ("sizes", "deals"),
-    ("3.1", "3.2"),
+    ("3.1", "3.2", "3.coeur_de_cible"),
     columns={
         "3.repartition_par_taille": ("taille", "nb_clients", "pct_ca", "arpu", "cycle_de_vente")
     },
@@ -26,7 +27,7 @@ def sizes(m: Metrics) -> dict[str, Any]:
             "taille": r["name"],
             "nb_clients": clients_cell(r),
             "pct_ca": value_of(r["revenue_share"]),
-            "arpu": or_nd(r.get("arpu")),
+            "arpu": or_nd(r.get("arpu"), lambda v: fmt_money(v, per_year=True)),
             "cycle_de_vente": or_nd(r.get("sales_cycle_days"), round),
         }
         for r in rows
@@ -34,8 +35,10 @@ def sizes(m: Metrics) -> dict[str, Any]:
     ]
     parts = [f"{r['name']} {pct(r['client_share'])} des clients" for r in with_clients(rows)]
     out: dict[str, Any] = {"3.repartition_par_taille": table, "3.1": " ; ".join(parts)}
-    core = best(rows, lambda r: value_of(r["revenue_share"]), robust=False)
-    if core:
+    named = [r for r in rows if r["name"] not in (NOT_GIVEN, B2C_BAND)]
+    core = best(named, lambda r: value_of(r["revenue_share"]), robust=False)
+    if core and value_of(core["revenue_share"]):
+        out["3.coeur_de_cible"] = f"{core['name']} d'après les données"
         out["3.2"] = (
             f"{core['name']} d'après les données : {pct(core['revenue_share'])} du CA, "
             f"{pct(core['client_share'])} des clients"
@@ -63,12 +66,13 @@ def industries(m: Metrics) -> dict[str, Any]:
         if r.get("clients")
     ]
     named = [r for r in rows if r["name"] not in (OTHERS, B2C_BAND, NOT_GIVEN) and r.get("clients")]
-    return {
-        "4.repartition_par_industrie": table,
-        "4.1": ", ".join(r["name"] for r in named)
-        + (" et d'autres" if len(rows) > len(named) else ""),
-        "4.2": " ; ".join(f"{r['name']} ({pct(r['revenue_share'])} du CA)" for r in named[:3]),
-    }
+    out: dict[str, Any] = {"4.repartition_par_industrie": table}
+    if named:
+        out["4.1"] = ", ".join(r["name"] for r in named) + (
+            " et d'autres" if len(table) > len(named) else ""
+        )
+        out["4.2"] = " ; ".join(f"{r['name']} ({pct(r['revenue_share'])} du CA)" for r in named[:3])
+    return out
 
 
 @rule(
@@ -79,8 +83,8 @@ def industries(m: Metrics) -> dict[str, Any]:
 )
 def regions(m: Metrics) -> dict[str, Any]:
     rows = m.get("regions") or []
-    if not rows:
-        return {}
+    if not [r for r in rows if r["name"] != NOT_GIVEN and r.get("clients")]:
+        return {}  # no client the data can place
     table = [
         {
             "pays_region": r["name"],
@@ -88,7 +92,7 @@ def regions(m: Metrics) -> dict[str, Any]:
             "pct_ca": value_of(r["revenue_share"]),
         }
         for r in rows
-        if r.get("clients") or r["name"] == OTHERS
+        if r.get("clients")
     ]
     out: dict[str, Any] = {
         "5.repartition_geographique": table,
@@ -96,7 +100,11 @@ def regions(m: Metrics) -> dict[str, Any]:
             f"{r['name']} {pct(r['client_share'])} des clients" for r in with_clients(rows)
         ),
     }
-    top = best(rows, lambda r: value_of(r["revenue_share"]), robust=False)
+    top = best(
+        [r for r in rows if r["name"] != NOT_GIVEN],
+        lambda r: value_of(r["revenue_share"]),
+        robust=False,
+    )
     if top:
         out["5.2"] = f"{top['name']} : {pct(top['revenue_share'])} du CA"
     return out

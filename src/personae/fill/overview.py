@@ -27,19 +27,30 @@ def overview(m: Metrics) -> dict[str, Any]:
     b2b, b2c = value_of(o["b2b_share"]), value_of(o["b2c_share"])
     active = value_of(o.get("active_share"))
     countries = o.get("country_codes") or []
-    return {
+    if not o["clients_total"]:
+        return {}  # no client in the window: every number below would be an empty zero
+    out: dict[str, Any] = {
         "1.clients_total": o["clients_total"],
         "1.clients_actifs": o["clients_active"],
         "1.definition_actif": o["active_definition"],
-        "1.repartition_b2b_b2c": (b2b, b2c) if b2b is not None and b2c is not None else None,
-        "1.pays": o["countries"],
-        "1.concentration_top_10": value_of(o["top10_revenue_share"]),
         "1.1": f"{fmt_int(o['clients_total'])} clients sur les 12 derniers mois "
         f"({fmt_int(o['clients_ever'])} depuis le début)",
-        "1.2": f"{fmt_int(o['clients_active'])} clients actifs"
-        + (f" ({fmt_percent(active)} des clients)" if active is not None else ""),
-        "1.3": o["active_definition"],
-        "1.4": f"{pct(o['b2b_share'])} B2B / {pct(o['b2c_share'])} B2C",
-        "1.5": f"{o['countries']} pays" + (f" ({', '.join(countries)})" if countries else ""),
-        "1.6": f"Top 10 clients = {pct(o['top10_revenue_share'])} du CA",
     }
+    if o["clients_active"] is not None:
+        out["1.2"] = f"{fmt_int(o['clients_active'])} clients actifs" + (
+            f" ({fmt_percent(active)} des clients)" if active is not None else ""
+        )
+        out["1.3"] = o["active_definition"]
+    if b2b is not None and b2c is not None:
+        out["1.repartition_b2b_b2c"] = (b2b, b2c)
+        out["1.4"] = f"{pct(o['b2b_share'])} B2B / {pct(o['b2c_share'])} B2C"
+    if o["countries"]:
+        out["1.pays"] = o["countries"]
+        out["1.5"] = f"{fmt_int(o['countries'])} pays" + (
+            f" ({', '.join(countries)})" if countries else ""
+        )
+    top10 = value_of(o["top10_revenue_share"])
+    if top10 is not None:
+        out["1.concentration_top_10"] = top10
+        out["1.6"] = f"Top 10 clients = {pct(o['top10_revenue_share'])} du CA"
+    return out

@@ -6,7 +6,8 @@ from typing import Any
 
 from personae.dossier.kinds import fmt_money, fmt_percent
 from personae.fill._rule import Metrics, rule
-from personae.fill._text import best, clients_cell, or_nd, pct, value_of
+from personae.fill._text import best, clients_cell, growth_cell, or_nd, pct, value_of
+from personae.metrics.firmographics import NOT_GIVEN
 
 SEGMENT_COLUMNS = ("segment", "nb_clients", "pct_ca", "ltv_moyen", "churn", "croissance")
 
@@ -19,8 +20,8 @@ SEGMENT_COLUMNS = ("segment", "nb_clients", "pct_ca", "ltv_moyen", "churn", "cro
 )
 def segments(m: Metrics) -> dict[str, Any]:
     segs = m.get("segments") or []
-    if not segs:
-        return {}
+    if not [r for r in segs if r["name"] != NOT_GIVEN]:
+        return {}  # no segment the data can name
     monthly = {r["name"]: value_of(r["monthly"]) for r in m["churn"]["by_segment"]}
     rows = [
         {
@@ -29,7 +30,7 @@ def segments(m: Metrics) -> dict[str, Any]:
             "pct_ca": value_of(r["revenue_share"]),
             "ltv_moyen": or_nd(r.get("ltv")),
             "churn": monthly.get(r["name"]),
-            "croissance": or_nd(r.get("growth")),
+            "croissance": growth_cell(r),
         }
         for r in segs
     ]

@@ -46,5 +46,10 @@ def top_clients(m: Metrics) -> dict[str, Any]:
     studies = [r for r in rows if r.get("case_study") is not None]
     if studies:
         k = sum(1 for r in studies if r["case_study"])
-        out["9.6"] = f"{k} sur {len(rows)} sont déjà des références / case studies"
+        if k == 0:
+            out["9.6"] = f"Aucun des {len(rows)} n'est encore une référence client"
+        elif k == 1:
+            out["9.6"] = f"1 sur {len(rows)} est déjà une référence client"
+        else:
+            out["9.6"] = f"{k} sur {len(rows)} sont déjà des références clients"
     return out

@@ -90,6 +90,12 @@ class Calendar:
     recent_start: date
     first_idx: int
     grid_start: int
+    first: date | None = None  # the first revenue date
+
+    @property
+    def previous_window_covered(self) -> bool:
+        """Whether the data reaches back over the whole of W' (growth needs it)."""
+        return self.first is not None and self.first <= self.t24 + timedelta(days=1)
 
     @property
     def idx_t(self) -> int:
@@ -124,6 +130,7 @@ def build_calendar(tables: Mapping[str, ibis.Table], settings: Settings) -> Cale
         first_idx=first_idx,
         # 12 months before T's month at least, so that the churn months of W are on the grid.
         grid_start=min(first_idx, idx_t - 12),
+        first=_as_date(first) if first is not None else None,
     )
 
 

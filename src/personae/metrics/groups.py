@@ -71,14 +71,22 @@ def total(sums: Iterable[GroupSums]) -> GroupSums:
     return acc
 
 
-def growth(s: GroupSums) -> tuple[float | None, str | None]:
+def growth(s: GroupSums, covered: bool = True) -> tuple[float | None, str | None, str | None]:
+    """Growth over W', or None with why: the data does not cover all of W' ("history"), or
+    the group had no revenue there ("no_previous_revenue")."""
+    if not covered:
+        return None, "history", "les données ne couvrent pas les 12 mois précédents (W') en entier"
     if s.revenue_prev > 0:
-        return (s.revenue - s.revenue_prev) / s.revenue_prev, None
-    return None, "pas de chiffre d'affaires positif sur les 12 mois précédents (W')"
+        return (s.revenue - s.revenue_prev) / s.revenue_prev, None, None
+    return (
+        None,
+        "no_previous_revenue",
+        "pas de chiffre d'affaires positif sur les 12 mois précédents (W')",
+    )
 
 
 def group_row(ctx: Context, name: str, s: GroupSums, whole: GroupSums) -> dict[str, Any]:
-    g, note = growth(s)
+    g, reason, note = growth(s, ctx.cal.previous_window_covered)
     row: dict[str, Any] = {
         "name": name,
         "clients": s.clients,
@@ -92,6 +100,7 @@ def group_row(ctx: Context, name: str, s: GroupSums, whole: GroupSums) -> dict[s
     }
     if note:
         row["growth_note"] = note
+        row["growth_reason"] = reason
     return row
 
 

@@ -38,6 +38,10 @@ from personae.dossier.questionnaire import (
     slug,
 )
 
+NOTHING = "—"  # a cell of a generated row that no answer fills
+SUMMARY_NOTE = "*(À générer automatiquement une fois les questions répondues)*"
+SUMMARY_DONE = "*(Généré automatiquement à partir des réponses ci-dessus)*"
+
 
 def french_day(d: date) -> str:
     """``30 juin 2025``."""
@@ -102,7 +106,7 @@ class _Renderer:
                 last_of_group[node.group] = k
         for k, node in enumerate(nodes):
             if isinstance(node, Raw):
-                self.out.extend(self.title(line) for line in node.lines)
+                self.out.extend(self.raw(line) for line in node.lines)
             elif isinstance(node, Marker):
                 self.marker(node)
             elif isinstance(node, QuestionLine):
@@ -117,8 +121,13 @@ class _Renderer:
                     self.extra_repeats(node)
         return "\n".join(self.out)
 
-    def title(self, line: str) -> str:
-        """The title line with the template's company name replaced by the setting's."""
+    def raw(self, line: str) -> str:
+        """A line of the template as it is, but for the title's company name and the
+        summary's "to be generated" note once the summary is generated."""
+        if line.strip() == SUMMARY_NOTE and any(
+            a.source == "derived" for a in self.answers.values()
+        ):
+            return line.replace(SUMMARY_NOTE, SUMMARY_DONE)
         old = self.q.company
         if not (self.company and old and line == f"# {self.q.title}"):
             return line
@@ -211,6 +220,8 @@ class _Renderer:
         if not rows:
             self.out.extend(node.lines)
             return
+        answer = self.answers.get(table.id)
+        from_data = answer is not None and answer.source == "data" and not answer.override
         self.out.extend(node.lines[:2])
         fixed = {r.key: r for r in table.rows if r.key}
         first = table.columns[0].id
@@ -242,7 +253,7 @@ class _Renderer:
                 # a fixed row keeps its own label ("TPE (1-10)" for an answer named "TPE")
                 values = {k: v for k, v in filled[row.key].items() if k != first}
                 self.out.append(self.row(table, row, values))
-            else:
+            elif not from_data:  # computed tables grow to the data: no empty template row
                 self.out.append(line)
         if free and not emitted_free:
             template_row = Row([c.placeholder for c in table.columns], None)
@@ -250,11 +261,13 @@ class _Renderer:
                 self.out.append(self.row(table, template_row, r))
 
     def row(self, table: TemplateTable, template: Row, values: Mapping[str, Any]) -> str:
+        """A row written from an answer: a cell the answer leaves empty says nothing (—)
+        rather than keep the example row's placeholder."""
         cells = []
         for col, original in zip(table.columns, template.cells, strict=True):
             v = values.get(col.id)
             if v is None:
-                cells.append(original)
+                cells.append(NOTHING if PLACEHOLDER.search(original) else original)
             else:
                 cells.append(_fill_cell(original, cell(_format_cell(col, v))))
         return _row_line(cells)
