@@ -128,7 +128,7 @@ def mrr_chart(m: dict[str, Any]) -> list[Chart]:
         "axis": {"format": "%b %Y", "labelAngle": 0, "tickCount": 8},
     }
     spec = base(
-        width=WIDTH,
+        width=WIDTH - 90,  # two axes beside it
         height=280,
         layer=[
             {
@@ -140,7 +140,7 @@ def mrr_chart(m: dict[str, Any]) -> list[Chart]:
                         "field": "amount",
                         "type": "quantitative",
                         "aggregate": "sum",
-                        "title": "Mouvements de MRR (€/mois)",
+                        "title": "Mouvements (€/mois)",
                         "axis": {"format": MONEY},
                     },
                     "color": {

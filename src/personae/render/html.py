@@ -38,7 +38,7 @@ class Part:
     title: str
     answered: list[dict[str, Any]] = field(default_factory=list)
     unanswered: list[dict[str, Any]] = field(default_factory=list)
-    manual: list[dict[str, str]] = field(default_factory=list)
+    manual: list[dict[str, str]] = field(default_factory=list)  # manual and derived slots
     charts: list[Chart] = field(default_factory=list)
     personas: list[dict[str, Any]] = field(default_factory=list)
 
@@ -104,9 +104,15 @@ def parts(document: dict[str, Any]) -> list[Part]:
             )
     for slot in document.get("slots") or []:
         sid = str(slot["id"]).split(".", 1)[0]
-        if slot.get("source") == "manual" and slot.get("text") and sid in by_id:
+        source = str(slot.get("source"))
+        if source in ("manual", "derived") and slot.get("text") and sid in by_id:
             by_id[sid].manual.append(
-                {"label": slot.get("label") or slot["id"], "text": slot["text"]}
+                {
+                    "label": slot.get("label") or slot["id"],
+                    "text": slot["text"],
+                    "source": source,
+                    "source_label": SOURCES[source],
+                }
             )
 
     other = Part(OTHER, "Autres analyses")
