@@ -166,6 +166,17 @@ def test_pdf_shows_the_charts(demo_s: Path, tmp_path: Path) -> None:
     assert re.search(r"Page 2 / \d+", text)  # page numbers from the @page margin boxes
 
 
+def test_report_pdf_from_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from personae.cli import app
+
+    result = CliRunner().invoke(app, ["report", "--out", str(tmp_path), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+    assert "report.pdf" in result.output
+
+
 def test_screenshot_for_the_readme(page: Any, tmp_path: Path) -> None:
     """docs/report.png: the top of demo S's page (the golden dossier.json, whose generation
     date is fixed, so the picture only changes when the page does)."""

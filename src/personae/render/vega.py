@@ -89,7 +89,7 @@ def base(**spec: Any) -> Spec:
         "config": {
             "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
             "view": {"stroke": None},
-            "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 180},
+            "axis": {"labelFontSize": 11, "titleFontSize": 11, "labelLimit": 260},
             "legend": {"labelFontSize": 11, "titleFontSize": 11, "orient": "bottom"},
         },
     }
