@@ -16,7 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from personae.render.charts import day_label, metric_charts
+from personae.render.charts import metric_charts
+from personae.render.formats import day_label
 from personae.render.model_charts import model_charts, persona_cards
 from personae.render.tiles import tiles
 from personae.render.vega import Chart, bundle, locales

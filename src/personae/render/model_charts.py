@@ -14,7 +14,7 @@ from typing import Any
 from scipy.special import betaln
 
 from personae.dossier.kinds import fmt_int, fmt_number, fmt_percent
-from personae.render.charts import count, money, pct, rate
+from personae.render.formats import count, money, pct, rate
 from personae.render.vega import (
     LIFT,
     PERCENT0,

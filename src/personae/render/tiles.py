@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from personae.dossier.kinds import fmt_int, fmt_money, fmt_percent
-from personae.render.charts import interval, month_label, rate
+from personae.render.formats import interval, month_label, rate
 
 SPARK_MONTHS = 24
 
