@@ -29,7 +29,7 @@ from personae.errors import (
 )
 from personae.models.titles import Title, normalize_title
 from personae.pipeline import Report, compute_dossier, run_report, write_outputs
-from personae.render import render_json, render_markdown
+from personae.render import render_html, render_json, render_markdown
 from personae.settings import SETTINGS, Settings, load_settings
 
 __version__ = "0.1.0"
@@ -63,6 +63,7 @@ __all__ = [
     "parse_answers",
     "parse_template",
     "read_template",
+    "render_html",
     "render_json",
     "render_markdown",
     "repair_text",

@@ -72,6 +72,10 @@ DbOpt = Annotated[
     str | None, typer.Option("--db", help="Database URL holding the tables (postgres://…).")
 ]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="personae.toml settings file.")]
+PdfOpt = Annotated[
+    bool,
+    typer.Option("--pdf", help="Also print report.html to report.pdf (needs Chromium)."),
+]
 TemplateOpt = Annotated[
     Path | None, typer.Option("--template", help="Another template (default: Quickfund's).")
 ]
@@ -109,8 +113,9 @@ def report(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("personae-out"),
     as_of: Annotated[str | None, typer.Option("--as-of", help="As-of date YYYY-MM-DD.")] = None,
     template: TemplateOpt = None,
+    pdf: PdfOpt = False,
 ) -> None:
-    """Write dossier.md and dossier.json into the output folder."""
+    """Write dossier.md, dossier.json and report.html (--pdf: report.pdf) into the output folder."""
     from personae.pipeline import run_report
 
     if data and db:
@@ -122,9 +127,15 @@ def report(
         config=config,
         as_of=_as_of(as_of),
         template=template,
+        pdf=pdf,
     )
+    _print_result(result)
+
+
+def _print_result(result: Any) -> None:
     d = result.dossier
     _print_problems("Warnings about the data", d.warnings, "yellow")
+    _print_problems("Warnings", list(result.warnings), "yellow")
     out_console.print(f"{d.status} — answered: {d.answered}/{d.total}")
     for path in result.files.values():
         out_console.print(f"wrote {path}")
@@ -227,6 +238,7 @@ def demo(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("personae-demo"),
     size: Annotated[str, typer.Option("--size", help="S, M or L.")] = "S",
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    pdf: PdfOpt = False,
 ) -> None:
     """Generate the demo company (Quickfund) and write its dossier."""
     from personae.demo.run import run_demo
@@ -239,12 +251,8 @@ def demo(
                 tasks[step] = progress.add_task(step, total=total)
             progress.update(tasks[step], completed=done, total=total)
 
-        result = run_demo(out, size=size.upper(), seed=seed, progress=report_progress)
-    d = result.dossier
-    _print_problems("Warnings about the data", d.warnings, "yellow")
-    out_console.print(f"{d.status} — answered: {d.answered}/{d.total}")
-    for path in result.files.values():
-        out_console.print(f"wrote {path}")
+        result = run_demo(out, size=size.upper(), seed=seed, progress=report_progress, pdf=pdf)
+    _print_result(result)
 
 
 @app.command()

@@ -20,13 +20,14 @@ from personae.errors import engine_errors
 from personae.outputs import check_out_dir, write_files
 from personae.settings import load_settings
 
-OUTPUT_NAMES = ("dossier.md", "dossier.json", "accounts.csv")
+OUTPUT_NAMES = ("dossier.md", "dossier.json", "report.html", "accounts.csv", "report.pdf")
 
 
 @dataclass(frozen=True)
 class Report:
     dossier: Dossier
     files: dict[str, Path]
+    warnings: tuple[str, ...] = ()  # about the outputs (e.g. no Chromium to print the PDF)
 
 
 def compute_dossier(
@@ -89,14 +90,33 @@ def compute_dossier(
 
 
 def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
-    """Write dossier.md, dossier.json (and accounts.csv with data) into ``out``, atomically."""
-    from personae.render import render_json, render_markdown
+    """Write dossier.md, dossier.json, report.html (and accounts.csv with data) into ``out``,
+    atomically."""
+    from personae.render import render_html, render_markdown
     from personae.render.accounts import render_accounts_csv
+    from personae.render.json import dossier_document, dump_document
 
-    files = {"dossier.md": render_markdown(dossier), "dossier.json": render_json(dossier)}
+    document = dossier_document(dossier)
+    files = {
+        "dossier.md": render_markdown(dossier),
+        "dossier.json": dump_document(document),
+        "report.html": render_html(document),
+    }
     if dossier.accounts is not None:
         files["accounts.csv"] = render_accounts_csv(dossier.accounts)
     return write_files(out, files)
+
+
+def print_report(files: dict[str, Path]) -> tuple[dict[str, Path], tuple[str, ...]]:
+    """Print ``report.html`` to ``report.pdf`` beside it; without Chromium, a warning instead."""
+    from personae.render.pdf import NoChromiumError, print_pdf
+
+    html = files["report.html"]
+    try:
+        pdf = print_pdf(html, html.with_name("report.pdf"))
+    except NoChromiumError as exc:
+        return files, (str(exc),)
+    return {**files, "report.pdf": pdf}, ()
 
 
 def run_report(
@@ -107,10 +127,16 @@ def run_report(
     config: Path | None = None,
     as_of: date | None = None,
     template: Path | None = None,
+    pdf: bool = False,
 ) -> Report:
-    """Check every input, compute, then write dossier.md and dossier.json into ``out``."""
+    """Check every input, compute, then write the dossier's files into ``out`` (and
+    ``report.pdf`` with ``pdf``, when Chromium is installed)."""
     check_out_dir(out, OUTPUT_NAMES)
     dossier = compute_dossier(
         answers=answers, data=data, config=config, as_of=as_of, template=template
     )
-    return Report(dossier, write_outputs(dossier, out))
+    files = write_outputs(dossier, out)
+    if not pdf:
+        return Report(dossier, files)
+    files, notes = print_report(files)
+    return Report(dossier, files, notes)

@@ -34,16 +34,20 @@ def test_as_of_defaults_to_the_end_of_the_latest_revenue_month():
 
 @pytest.mark.parametrize(
     ("as_of", "when"),
-    [(date(2024, 2, 29), "before the first"), (date(2025, 12, 1), "after the last")],
+    [
+        (date(2024, 2, 29), "before the first"),
+        (date(2026, 12, 31), "more than 12 months after the last"),
+    ],
 )
 def test_an_as_of_date_outside_the_data_is_refused(as_of: date, when: str) -> None:
     t = tables_with_dates("2024-03-01", "2025-11-15")
     with pytest.raises(DataError) as info:
         resolve_as_of(t, Settings(as_of=as_of))
     text = str(info.value)
-    assert f"is {when} revenue line" in text and "2024-03-01 to 2025-11-15" in text
-    assert "between 2024-03-01 and 2025-11-30" in text
-    assert resolve_as_of(t, Settings(as_of=date(2025, 11, 30))) == date(2025, 11, 30)
+    assert f"is {when} revenue line" in text and "(2024-03-01 to 2025-12-14)" in text
+    # the last line (15 Nov 2025) pays a month of service: the data covers up to 14 Dec 2025
+    assert "from 2024-03-01 to 2026-12-13" in text
+    assert resolve_as_of(t, Settings(as_of=date(2026, 12, 13))) == date(2026, 12, 13)
 
 
 def test_as_of_needs_revenue():

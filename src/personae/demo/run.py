@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 from personae.outputs import check_out_dir
-from personae.pipeline import OUTPUT_NAMES, Report, compute_dossier, write_outputs
+from personae.pipeline import OUTPUT_NAMES, Report, compute_dossier, print_report, write_outputs
 
 DEMO_ANSWERS = "demo_answers.yaml"
 
@@ -22,6 +22,7 @@ def run_demo(
     size: str = "S",
     seed: int = 0,
     progress: Callable[[str, int, int], None] | None = None,
+    pdf: bool = False,
 ) -> Report:
     """Generate the demo company into ``out/data``, then write its dossier into ``out``."""
     from personae.demo import generate
@@ -31,7 +32,10 @@ def run_demo(
     if progress:
         progress("report", 0, 1)
     dossier = compute_dossier(answers=demo_answers_path(), data=data)
-    report = Report(dossier, write_outputs(dossier, out))
+    files = write_outputs(dossier, out)
+    notes: tuple[str, ...] = ()
+    if pdf:
+        files, notes = print_report(files)
     if progress:
         progress("report", 1, 1)
-    return report
+    return Report(dossier, files, notes)

@@ -40,12 +40,15 @@ def _as_date(value: Any) -> date:
 def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
     """settings.as_of, or the last day of the month of the latest revenue date.
 
-    An as-of date given outside the data's span — before its first revenue line, or after
-    the month of its last — is refused: every number would describe a period the data does
-    not cover (zero clients, no churn), and the dossier would tick them as answers.
+    An as-of date given outside the data's span — before its first revenue line, or so late
+    that the 12 months before it hold none — is refused: every number would describe a
+    period the data does not cover (zero clients, no churn), and the dossier would tick
+    them as answers.
     """
     revenue = tables["revenue"]
-    row = revenue.aggregate(first=revenue.date.min(), last=revenue.date.max()).to_pyarrow()
+    row = revenue.aggregate(
+        first=revenue.date.min(), last=revenue.date.max(), covered=revenue.period_end.max()
+    ).to_pyarrow()
     first, last = row["first"][0].as_py(), row["last"][0].as_py()
     if last is None:
         raise DataError(
@@ -53,12 +56,16 @@ def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
             [Problem("revenue", "the table has no row", column="date", hint="give --as-of")],
         )
     first, last = _as_date(first), _as_date(last)
-    latest = month_end(month_idx(last))
     t = settings.as_of
     if t is None:
-        return latest
-    if t < first or t > latest:
-        when = "before the first" if t < first else "after the last"
+        return month_end(month_idx(last))
+    # a service period paid in advance covers the data up to its (exclusive) end
+    covered = row["covered"][0].as_py()
+    if covered is not None:
+        last = max(last, _as_date(covered) - timedelta(days=1))
+    latest = shift_months(last, 12)  # from then on, W = (T − 12 months, T] holds no data
+    if t < first or shift_months(t, -12) >= last:
+        when = "before the first" if t < first else "more than 12 months after the last"
         raise DataError(
             f"the as-of date {t.isoformat()} lies outside the data ({first.isoformat()} to "
             f"{last.isoformat()})",
@@ -67,7 +74,8 @@ def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
                     "revenue",
                     f"--as-of {t.isoformat()} is {when} revenue line",
                     column="date",
-                    hint=f"choose a date between {first.isoformat()} and {latest.isoformat()}, "
+                    hint=f"choose a date from {first.isoformat()} to "
+                    f"{(latest - timedelta(days=1)).isoformat()}, "
                     "or leave --as-of out (the end of the month of the last revenue line)",
                 )
             ],

@@ -73,6 +73,7 @@ def dossier_document(dossier: Dossier) -> dict[str, Any]:
         "generated": dossier.generated.isoformat(),
         "status": dossier.status,
         "progress": {"answered": dossier.answered, "total": dossier.total},
+        "sections": [{"id": s.id, "title": s.title} for s in q.sections],
         "questions": questions,
         "slots": slots + extra,
         "tables": tables,
@@ -93,7 +94,12 @@ def _title(dossier: Dossier) -> str:
 
 def render_json(dossier: Dossier) -> str:
     """``dossier.json``'s text."""
-    return json.dumps(dossier_document(dossier), ensure_ascii=False, indent=2) + "\n"
+    return dump_document(dossier_document(dossier))
+
+
+def dump_document(document: dict[str, Any]) -> str:
+    """The text of a ``dossier.json`` document."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 DECIMALS = 6  # money to the cent and rates to 1e-6, without the float noise of a sum
