@@ -12,9 +12,11 @@ import pytest
 
 from personae.demo import generate
 from personae.demo.run import demo_answers_path
+from personae.dossier.persona_questions import PERSONA_QUESTIONS
 from personae.dossier.questionnaire import Questionnaire
 from personae.fill import DATA_QUESTIONS, answers_from_metrics
-from personae.metrics import compute_metrics
+from personae.metrics import MetricsSession
+from personae.models.run import compute_models
 from personae.pipeline import compute_dossier
 from personae.render import dossier_document, dossier_schema, render_markdown
 from personae.settings import Settings
@@ -46,7 +48,9 @@ def filled(demo: Path) -> Filled:
 
     ds = load(demo)
     try:
-        metrics = compute_metrics(ds.con, ds.tables, Settings())
+        with MetricsSession(ds.con, ds.tables, Settings()) as session:
+            metrics = session.compute()
+            metrics["models"] = compute_models(session, metrics).summaries
     finally:
         ds.con.disconnect()
     return Filled(answers_from_metrics(load_questionnaire(), metrics).answers, metrics)
@@ -106,9 +110,11 @@ def test_demo_dossier_end_to_end(demo: Path, questionnaire: Questionnaire) -> No
         dossier_schema(), format_checker=jsonschema.FormatChecker()
     ).validate(doc)
     sources = {q["id"]: q["source"] for q in doc["questions"] if q["answered"]}
-    assert {q for q, s in sources.items() if s == "data"} | {
-        q for q, s in sources.items() if s == "manual"
-    } == set(sources)
+    # section 7's questions are derived from the persona blocks, every other is data or manual
+    assert {q for q, s in sources.items() if s == "derived"} == set(PERSONA_QUESTIONS)
+    assert {q for q, s in sources.items() if s in ("data", "manual")} == set(sources) - set(
+        PERSONA_QUESTIONS
+    )
     assert FROM_DATA - {"2.1", "1.3"} <= {q for q, s in sources.items() if s == "data"}
     md = render_markdown(d)
     assert "| Global |" in md and "[X%]" not in md.split("## 10.")[1].split("### Signaux")[0]
