@@ -80,18 +80,23 @@ def contacts(rng: np.random.Generator, segment: Ints) -> Contacts:
     return Contacts(account, persona, role, count, group_offsets(count), table)
 
 
-_DECIDER_SCORE = np.array([{"decision_maker": 2, "economic_buyer": 1}.get(r, 0) for r in ROLES])
+_ROLE_SCORE = np.array(
+    [
+        {"decision_maker": 4, "economic_buyer": 3, "champion": 2, "influencer": 1}.get(r, 0)
+        for r in ROLES
+    ]
+)
 _PLANTED = _PERSONA_KEYS.index(str(qf.BUYER_PERSONA["key"]))
 
 
 def buyers(c: Contacts) -> Ints:
-    """Each account's buyer persona: that of its contact with the strongest deciding role
-    (decision maker, then economic buyer; the planted buyer persona on a tie), -1 if none."""
-    score = _DECIDER_SCORE[c.role] * 2 + (c.persona == _PLANTED)
+    """Each account's buyer persona: that of its contact with the strongest role (decision
+    maker, economic buyer, champion, influencer, user; the planted buyer persona on a tie),
+    -1 for an account without contacts."""
+    score = _ROLE_SCORE[c.role] * 2 + (c.persona == _PLANTED)
     out = np.full(len(c.count), -1, dtype=np.int64)
-    deciders = np.flatnonzero(_DECIDER_SCORE[c.role] > 0)
     # within each account, the last of an ascending (account, score) order is the strongest
-    order = deciders[np.lexsort((score[deciders], c.account[deciders]))]
-    last = np.r_[c.account[order][1:] != c.account[order][:-1], True]
+    order = np.lexsort((score, c.account))
+    last = np.r_[c.account[order][1:] != c.account[order][:-1], True] if len(order) else order
     out[c.account[order[last]]] = c.persona[order[last]]
     return out
