@@ -104,6 +104,7 @@ def journey_people(
     tp = tp.filter(tp.phase.notnull()).mutate(
         channel=tp.channel.strip(), content=tp.content.strip()
     )
+    tp = ctx.materialize(FAMILY, "personae_touchpoint_phases", tp)  # read four times below
     totals = {
         str(r["phase"]): count(r["n"])
         for r in ctx.run(FAMILY, tp.group_by("phase").aggregate(n=tp.count()))

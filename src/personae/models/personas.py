@@ -231,7 +231,9 @@ class Personas:
         won = won_deals(ctx)
         self.won_deals_ = count(ctx.run(FAMILY, won.aggregate(n=won.count()))[0]["n"])
         on_won = gc.filter(gc.account_id.isin(won.account_id))
+        on_won = ctx.materialize(FAMILY, "personae_won_contacts", on_won)
         dg = won.join(gc, "account_id")
+        dg = ctx.materialize(FAMILY, "personae_won_deal_contacts", dg)
         per_group = dg.group_by("grp").aggregate(
             won_deals=dg.deal_id.nunique(),
             decider_deals=dg.deal_id.nunique(where=dg.role.isin(DECIDERS)),
