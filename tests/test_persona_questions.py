@@ -207,3 +207,46 @@ def test_journey_people_in_french() -> None:
         "connaît le contact, échantillon faible)"
     )
     assert journey_people({"models": {}}) == {}
+
+
+# --- end to end: a data folder without some tables says which one would answer ------------
+
+
+def _write(folder: Any, name: str, rows: list[dict[str, Any]]) -> None:
+    import csv
+
+    with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as f:
+        fields = list(dict.fromkeys(k for r in rows for k in r))
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def test_dossier_names_the_missing_tables(tmp_path: Any) -> None:
+    from personae.pipeline import compute_dossier
+    from tests.models.test_personas import ACCOUNTS, CONTACTS, DEALS
+
+    _write(tmp_path, "accounts", ACCOUNTS)
+    _write(tmp_path, "deals", DEALS)
+    revenue = [{"account_id": a, "date": "2025-06-01", "amount": 100} for a in ("A1", "A2", "A3")]
+    _write(tmp_path, "revenue", revenue)
+    d = compute_dossier(data=tmp_path, as_of=date(2025, 12, 31))
+    assert d.missing["7.1"].startswith("table contacts absente")
+    assert d.missing["8.5"].startswith("table touchpoints absente")
+    assert "resume.persona_principal" not in d.answers
+
+    _write(tmp_path, "contacts", CONTACTS)
+    d = compute_dossier(data=tmp_path, as_of=date(2025, 12, 31))
+    assert d.answers["7.1"].value == ("Persona 1 : DAF ; persona 2 : CEO ; persona 3 : Comptable")
+    # a small group says so, in its block and in the summary
+    assert d.answers["resume.persona_principal"].value == (
+        "Responsable financier (DAF) (échantillon faible : 4 contacts)"
+    )
+    assert d.answers["7.persona2.nom"].value == "Dirigeant (CEO) (échantillon faible : 2 contacts)"
+    assert d.missing["7.4"].startswith("table notes absente")
+
+    _write(tmp_path, "deals", [{**r, "status": "lost"} for r in DEALS])
+    d = compute_dossier(data=tmp_path, as_of=date(2025, 12, 31))
+    assert d.missing["7.1"] == (
+        "aucune affaire gagnée (status won) dans deals, ou réponse manuelle"
+    )
