@@ -13,9 +13,11 @@ import pytest
 from personae.demo import generate
 from personae.demo.run import demo_answers_path
 from personae.dossier.answers import load_answers
+from personae.dossier.persona_questions import PERSONA_QUESTIONS
 from personae.dossier.questionnaire import Questionnaire
 from personae.fill import DATA_QUESTIONS, answers_from_metrics
-from personae.metrics import compute_metrics
+from personae.metrics import MetricsSession
+from personae.models.run import compute_models
 from personae.pipeline import compute_dossier
 from personae.render import dossier_document, dossier_schema, render_markdown
 from personae.settings import Settings
@@ -25,7 +27,22 @@ from personae.sources import load
 # answering, or a new answer, shows here as a deliberate change.
 FROM_DATA = frozenset(
     {"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6"}
-    | {"3.1", "3.2", "4.1", "4.2", "5.1", "5.2", "8.1", "8.2", "9.1", "9.3", "9.6"}
+    | {
+        "3.1",
+        "3.2",
+        "4.1",
+        "4.2",
+        "5.1",
+        "5.2",
+        "8.1",
+        "8.2",
+        "8.3",
+        "8.4",
+        "8.5",
+        "9.1",
+        "9.3",
+        "9.6",
+    }
     | {"10.1", "10.2", "10.3", "10.4", "11.1", "11.2", "12.1", "12.2", "12.3"}
 )
 
@@ -52,7 +69,9 @@ def filled(demo: Path) -> Filled:
 
     ds = load(demo)
     try:
-        metrics = compute_metrics(ds.con, ds.tables, Settings())
+        with MetricsSession(ds.con, ds.tables, Settings()) as session:
+            metrics = session.compute()
+            metrics["models"] = compute_models(session, metrics).summaries
     finally:
         ds.con.disconnect()
     return Filled(answers_from_metrics(load_questionnaire(), metrics).answers, metrics)
@@ -114,6 +133,8 @@ def test_demo_dossier_end_to_end(demo: Path, questionnaire: Questionnaire) -> No
     sources = {q["id"]: q["source"] for q in doc["questions"] if q["answered"]}
     manual = {aid for aid in load_answers(demo_answers_path(), questionnaire) if aid in sources}
     assert {q for q, s in sources.items() if s == "manual"} == manual
+    # section 7's questions are derived from the persona blocks, every other is data or manual
+    assert {q for q, s in sources.items() if s == "derived"} == set(PERSONA_QUESTIONS)
     assert {q for q, s in sources.items() if s == "data"} == FROM_DATA - manual
     assert DATA_QUESTIONS >= FROM_DATA
     md = render_markdown(d)

@@ -69,6 +69,7 @@ def compute_dossier(
         ):
             metrics = session.compute()
             models = compute_models(session, metrics)
+            metrics["provenance"] = session.ctx.provenance_map()  # the models' SQL too
             accounts = account_rows(session.account_base(), models.accounts)
     finally:
         with contextlib.suppress(Exception):  # never hide the error being raised

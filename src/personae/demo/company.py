@@ -420,6 +420,8 @@ class Persona:
     age: tuple[float, float, int, int]
     """Normal mean, sd, min, max."""
     roles: dict[str, float]
+    levels: dict[str, tuple[str, ...]]
+    """Seniority -> the titles a contact of that seniority carries (all titles when absent)."""
 
 
 PERSONAS: tuple[Persona, ...] = (
@@ -434,9 +436,14 @@ PERSONAS: tuple[Persona, ...] = (
             "Responsable administratif et financier",
         ),
         "Finance",
-        {"C-level": 0.6, "Senior": 0.4},
+        {"C-level": 0.85, "Senior": 0.15},
         (46.0, 6.0, 32, 64),
-        {"decision_maker": 0.45, "economic_buyer": 0.40, "champion": 0.10, "influencer": 0.05},
+        {"decision_maker": 0.55, "economic_buyer": 0.40, "champion": 0.05},
+        {
+            # "DAF" twice: the most frequent title of French finance directors
+            "C-level": ("DAF", "DAF", "Directeur financier", "Directrice financière", "CFO"),
+            "Senior": ("Responsable administratif et financier",),
+        },
     ),
     Persona(
         "controleur",
@@ -452,7 +459,11 @@ PERSONAS: tuple[Persona, ...] = (
         "Finance",
         {"Senior": 0.5, "Mid": 0.5},
         (36.0, 5.0, 25, 55),
-        {"champion": 0.45, "user": 0.35, "influencer": 0.20},
+        {"user": 0.60, "champion": 0.25, "influencer": 0.15},
+        {
+            "Senior": ("Head of Finance", "FP&A Manager"),
+            "Mid": ("Contrôleur de gestion", "Contrôleuse de gestion", "Trésorier", "Trésorière"),
+        },
     ),
     Persona(
         "comptable",
@@ -462,6 +473,11 @@ PERSONAS: tuple[Persona, ...] = (
         {"Junior": 0.35, "Mid": 0.50, "Senior": 0.15},
         (35.0, 8.0, 22, 62),
         {"user": 0.70, "influencer": 0.20, "champion": 0.10},
+        {
+            "Junior": ("Assistante comptable",),
+            "Mid": ("Comptable", "Accountant"),
+            "Senior": ("Chef comptable",),
+        },
     ),
     Persona(
         "dirigeant",
@@ -470,7 +486,8 @@ PERSONAS: tuple[Persona, ...] = (
         "Direction",
         {"C-level": 1.0},
         (41.0, 8.0, 24, 68),
-        {"decision_maker": 0.70, "economic_buyer": 0.25, "champion": 0.05},
+        {"influencer": 0.75, "decision_maker": 0.10, "economic_buyer": 0.05, "champion": 0.10},
+        {},
     ),
     Persona(
         "office",
@@ -480,6 +497,11 @@ PERSONAS: tuple[Persona, ...] = (
         {"Junior": 0.3, "Mid": 0.6, "Senior": 0.1},
         (34.0, 7.0, 22, 60),
         {"user": 0.60, "influencer": 0.30, "champion": 0.10},
+        {
+            "Junior": ("Assistante de direction",),
+            "Mid": ("Office manager",),
+            "Senior": ("Responsable administratif",),
+        },
     ),
     Persona(
         "particulier",
@@ -489,8 +511,19 @@ PERSONAS: tuple[Persona, ...] = (
         {"Senior": 1.0},
         (44.0, 11.0, 22, 75),
         {"decision_maker": 1.0},
+        {},
     ),
 )
+BUYER_PERSONA = {"department": "finance", "seniority": "C-level", "key": "daf"}
+"""The planted first persona: the DAF decides or pays on most won deals (contacts' department
+and seniority columns, read as DESIGN §5's department keys)."""
+INFLUENCER_PERSONA = {
+    "department": "direction",
+    "seniority": "C-level",
+    "key": "dirigeant",
+    "role": "influencer",
+}
+"""The planted influencer of the DAF's deals: the founder or CEO, mostly as influencer."""
 
 COUNTRIES: dict[str | None, float] = {
     "FR": 0.74,

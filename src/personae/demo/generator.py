@@ -260,6 +260,7 @@ def chunk_tables(seed: int, index: int, n: int) -> dict[str, pa.Table]:
         pipe.closed[lost],
         pipe.reason[lost],
         pipe.competitor[lost],
+        people.buyers(contacts),
     )
     order = np.lexsort((found.kind, found.date, number[found.account]))
     tables["notes"] = to_table(

@@ -98,7 +98,46 @@ _CALL_TEXTS: tuple[str, ...] = (
     "Appel de suivi à 30 jours : bonne adoption, demande de modèles de rapports.",
     "Revue trimestrielle : usage stable, intérêt pour le module Prévisionnel.",
 )
-_INTERVIEW_SHARE = 0.05
+# The themes a buyer persona plants in its account's interviews and calls (the others get the
+# texts above): what a finance director says is not what a founder says.
+PERSONA_INTERVIEWS: dict[str, tuple[str, ...]] = {
+    "daf": (
+        "Entretien client. Objectif : fiabiliser le prévisionnel de trésorerie à 13 semaines. "
+        "Défi : consolider cinq banques à la main chaque lundi. "
+        "Critère de décision : des connecteurs bancaires fiables.",
+        "Entretien client. Objectif : réduire le temps de clôture mensuelle. Défi : les "
+        "exports comptables sont refaits dans Excel. Critère de décision : l'intégration "
+        "avec l'ERP.",
+        "Entretien client. Objectif : fiabiliser le prévisionnel présenté au comité de "
+        "direction. Défi : le rapprochement bancaire manuel prend une journée par semaine. "
+        "Recommandé par un confrère de la DFCG.",
+        "Entretien client. Objectif : réduire le temps de clôture et fiabiliser les "
+        "prévisions. Défi : consolider les banques à la main. A connu Quickfund par "
+        "l'expert-comptable.",
+    ),
+    "dirigeant": (
+        "Entretien client. Objectif : préparer la levée de fonds avec des chiffres à jour. "
+        "Défi : pas de financier en interne, tout repose sur le fondateur. "
+        "A découvert Quickfund sur LinkedIn.",
+        "Entretien client. Objectif : convaincre la banque avec un plan de trésorerie "
+        "crédible. Défi : pas de financier en interne. "
+        "Objection initiale : la prise en main, levée après la démo.",
+        "Entretien client. Objectif : préparer la levée de fonds. Défi : aucun temps pour "
+        "tenir le tableau de trésorerie. Recommandé par un autre fondateur de l'incubateur.",
+    ),
+}
+PERSONA_CALLS: dict[str, tuple[str, ...]] = {
+    "daf": (
+        "Appel de suivi : le DAF souhaite automatiser le rapprochement bancaire de toutes "
+        "les entités.",
+        "Appel de suivi : le DAF veut un prévisionnel à 13 semaines pour le comité de direction.",
+    ),
+    "dirigeant": (
+        "Appel de suivi : le dirigeant souhaite un tableau de bord simple pour ses investisseurs.",
+        "Appel de suivi : le fondateur veut préparer sa levée de fonds avec des chiffres fiables.",
+    ),
+}
+_INTERVIEW_SHARE = 0.12
 _CALL_SHARE = 0.40
 _NPS_RATE = 0.4 / 12
 
@@ -129,11 +168,35 @@ _NPS_TEXTS = [
     for score in range(11)
     for comment in _NPS_COMMENTS[0 if score <= 6 else 1 if score <= 8 else 2]
 ]
-TEXTS: tuple[str, ...] = (*_LOST, *_SUPPORT_TEXTS, *_NPS_TEXTS, *_INTERVIEW_TEXTS, *_CALL_TEXTS)
+_PERSONA_KEYS = tuple(p.key for p in qf.PERSONAS)
+
+
+def _dialogue_table(
+    generic: tuple[str, ...], by_persona: dict[str, tuple[str, ...]]
+) -> tuple[list[str], Ints, Ints]:
+    """Flat texts and, per buyer persona (index + 1; 0 = none), the first text and the count."""
+    texts: list[str] = []
+    first = np.zeros(len(_PERSONA_KEYS) + 1, dtype=np.int64)
+    count = np.zeros_like(first)
+    for i, key in enumerate((None, *_PERSONA_KEYS)):
+        if key is not None and key not in by_persona:
+            first[i], count[i] = first[0], count[0]
+            continue
+        own = generic if key is None else by_persona[key]
+        first[i], count[i] = len(texts), len(own)
+        texts.extend(own)
+    return texts, first, count
+
+
+_INTERVIEWS, _INTERVIEW_FIRST, _INTERVIEW_COUNT = _dialogue_table(
+    _INTERVIEW_TEXTS, PERSONA_INTERVIEWS
+)
+_CALLS, _CALL_FIRST, _CALL_COUNT = _dialogue_table(_CALL_TEXTS, PERSONA_CALLS)
+TEXTS: tuple[str, ...] = (*_LOST, *_SUPPORT_TEXTS, *_NPS_TEXTS, *_INTERVIEWS, *_CALLS)
 _SUPPORT0 = len(_LOST)
 _NPS0 = _SUPPORT0 + len(_SUPPORT_TEXTS)
 _INTERVIEW0 = _NPS0 + len(_NPS_TEXTS)
-_CALL0 = _INTERVIEW0 + len(_INTERVIEW_TEXTS)
+_CALL0 = _INTERVIEW0 + len(_INTERVIEWS)
 _SEG_SUPPORT = np.array([s.support_rate for s in qf.SEGMENTS])
 _SEG_B2B = np.array([s.kind == "B2B" for s in qf.SEGMENTS])
 
@@ -155,7 +218,9 @@ def notes(
     lost_date: Days,
     lost_reason: Ints,
     lost_competitor: Ints,
+    buyer: Ints,
 ) -> Notes:
+    """Every note; ``buyer`` is each local account's buyer persona (index, -1 for none)."""
     parts: list[tuple[Ints, Days, int, Ints]] = []
 
     has_note = rng.random(len(lost_account)) < 0.7
@@ -181,10 +246,14 @@ def notes(
     b2b_first = spells.first & _SEG_B2B[spells.segment]
     start = spells.period_start(np.zeros(len(spells.start), np.int64), np.arange(len(spells.start)))
     rows = np.flatnonzero(b2b_first & (rng.random(len(start)) < _INTERVIEW_SHARE))
-    text = _INTERVIEW0 + rng.integers(0, len(_INTERVIEW_TEXTS), len(rows))
+    who = buyer[spells.account[rows]] + 1
+    pick = rng.integers(0, 1 << 30, len(rows))
+    text = _INTERVIEW0 + _INTERVIEW_FIRST[who] + pick % _INTERVIEW_COUNT[who]
     parts.append((spells.account[rows], start[rows] + 90, KINDS.index("interview"), text))
     rows = np.flatnonzero(b2b_first & (rng.random(len(start)) < _CALL_SHARE))
-    text = _CALL0 + rng.integers(0, len(_CALL_TEXTS), len(rows))
+    who = buyer[spells.account[rows]] + 1
+    pick = rng.integers(0, 1 << 30, len(rows))
+    text = _CALL0 + _CALL_FIRST[who] + pick % _CALL_COUNT[who]
     parts.append((spells.account[rows], start[rows] + 7, KINDS.index("call"), text))
 
     date = np.concatenate([p[1] for p in parts])

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from personae.demo import company as qf
+from personae.demo import notes
 
 
 def truth(
@@ -105,8 +106,19 @@ def truth(
                 "seniority": p.seniority,
                 "age": {"mean": p.age[0], "sd": p.age[1], "min": p.age[2], "max": p.age[3]},
                 "roles": p.roles,
+                "titles_by_seniority": {k: list(v) for k, v in p.levels.items()},
             }
             for p in qf.PERSONAS
+        },
+        "persona_plants": {
+            "buyer": dict(qf.BUYER_PERSONA),
+            "influencer": dict(qf.INFLUENCER_PERSONA),
+            "rule": "contacts' department and seniority columns; the DAF decides or pays on "
+            "most won deals, the founder or CEO mostly influences them; an account's "
+            "interviews and follow-up calls carry the themes of its buyer persona (the "
+            "contact deciding, the planted buyer first on a tie)",
+            "interviews": {k: list(v) for k, v in notes.PERSONA_INTERVIEWS.items()},
+            "calls": {k: list(v) for k, v in notes.PERSONA_CALLS.items()},
         },
         "countries": {k or "": v for k, v in qf.COUNTRIES.items()},
         "events": qf.EVENTS,

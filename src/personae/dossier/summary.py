@@ -1,7 +1,8 @@
-"""The executive summary, derived from the other answers (source ``derived``).
+"""Answers derived from the others (source ``derived``): section 7's questions from the
+persona blocks (:mod:`personae.dossier.persona_questions`), then the executive summary.
 
-One rule per row of the default template's summary table, by slot id; a row a person has
-answered is kept as written.
+One rule per row of the default template's summary table, by slot id; a row or a question a
+person has answered is kept as written.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from personae.dossier.answers import Answer
 from personae.dossier.kinds import fmt_percent
+from personae.dossier.persona_questions import persona_answers
 from personae.dossier.questionnaire import Questionnaire
 
 
@@ -53,7 +55,7 @@ def _icp(a: Mapping[str, Answer]) -> Any:
 
 def _persona(a: Mapping[str, Answer]) -> Any:
     name, title = _value(a, "7.persona1.nom"), _value(a, "7.persona1.titre")
-    if name and title and name != title:
+    if name and title and str(title).lower() not in str(name).lower():
         return f"{name} ({title})"
     return name or title
 
@@ -80,12 +82,15 @@ SUMMARY_RULES: dict[str, Callable[[Mapping[str, Answer]], Any]] = {
 
 
 def derive(q: Questionnaire, answers: Mapping[str, Answer]) -> dict[str, Answer]:
-    """Answers with the executive summary filled from the others (manual rows kept)."""
+    """Answers with section 7's questions and the executive summary filled from the others
+    (manual answers kept)."""
     out = dict(answers)
+    for qid, a in persona_answers(q, answers).items():
+        out.setdefault(qid, a)
     for sid, rule in SUMMARY_RULES.items():
         if sid not in q.slots or sid in out:
             continue
-        value = rule(answers)
+        value = rule(out)
         if value is not None:
             out[sid] = Answer(sid, value, "derived")
     return out

@@ -13,14 +13,17 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from personae.dossier.answers import Answer
+from personae.dossier.persona_questions import PERSONA_QUESTIONS, block_slot
 from personae.dossier.questionnaire import Questionnaire
 from personae.fill import (  # noqa: F401  each part registers its rules on import
     churn,
     expansion,
     firmographics,
     journey,
+    journey_people,
     lost,
     overview,
+    personas,
     segments,
     top_clients,
 )
@@ -43,13 +46,18 @@ def _is_question(aid: str) -> bool:
 
 
 def rules_writing(aid: str) -> list[Rule]:
-    return [r for r in RULES if aid in r.writes]
+    """The rules that write ``aid``; for section 7's questions, those that fill the persona
+    blocks' field the question asks for (the question is then derived from the blocks)."""
+    ids = {aid} | {block_slot(1, key) for key in PERSONA_QUESTIONS.get(aid, ())}
+    return [r for r in RULES if ids & r.writes]
 
 
 # The questions the rules answer when the data has what they need.
 DATA_QUESTIONS: frozenset[str] = frozenset(
     aid for r in RULES for aid in r.writes if _is_question(aid)
 )
+# Section 7's questions that the data answers through the persona blocks.
+BLOCK_QUESTIONS: frozenset[str] = frozenset(q for q in PERSONA_QUESTIONS if rules_writing(q))
 _AWAITED: dict[str, str] = {a.question: a.model for a in AWAITED}
 
 
@@ -77,7 +85,10 @@ def why_missing(qid: str, m: Metrics) -> str:
     records = list(m.get("missing") or [])
     for r in rules_writing(qid):
         for need in r.needs:
-            if need.unmet_in(records):
+            record = need.unmet_in(records)
+            if record is not None and record.get("reason"):
+                return f"{record['reason']}, ou réponse manuelle"
+            if record is not None:
                 what = f"table {need.table}" if need.column is None else f"colonne {need}"
                 return f"{what} absente des données, ou réponse manuelle"
     if qid in _AWAITED:
@@ -87,7 +98,8 @@ def why_missing(qid: str, m: Metrics) -> str:
 
 def missing_without_data(q: Questionnaire) -> dict[str, str]:
     """What each question lacks when the report runs without ``--data``."""
-    return {x.id: NO_DATA if x.id in DATA_QUESTIONS else why_missing(x.id, {}) for x in q.questions}
+    data = DATA_QUESTIONS | BLOCK_QUESTIONS
+    return {x.id: NO_DATA if x.id in data else why_missing(x.id, {}) for x in q.questions}
 
 
 def declared_ids() -> dict[str, frozenset[str]]:
@@ -100,6 +112,7 @@ def declared_ids() -> dict[str, frozenset[str]]:
 
 
 __all__ = [
+    "BLOCK_QUESTIONS",
     "DATA_QUESTIONS",
     "RULES",
     "Filled",

@@ -25,14 +25,14 @@ class Need:
     table: str
     column: str | None = None
 
-    def unmet_in(self, missing: list[Mapping[str, Any]]) -> bool:
-        """True when the metrics' ``missing`` records say this need was not met."""
+    def unmet_in(self, missing: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+        """The first of the metrics' ``missing`` records that says this need was not met."""
         for record in missing:
             if record.get("table") != self.table:
                 continue
             if record.get("column") in (None, self.column):
-                return True
-        return False
+                return record
+        return None
 
     def __str__(self) -> str:
         return self.table if self.column is None else f"{self.table}.{self.column}"

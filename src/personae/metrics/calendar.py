@@ -50,6 +50,8 @@ def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
         first=revenue.date.min(), last=revenue.date.max(), covered=revenue.period_end.max()
     ).to_pyarrow()
     first, last = row["first"][0].as_py(), row["last"][0].as_py()
+    if last is None and settings.as_of is not None:
+        return settings.as_of  # no revenue to hold it against
     if last is None:
         raise DataError(
             "revenue: no dated line, the as-of date cannot be chosen",

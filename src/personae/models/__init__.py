@@ -9,6 +9,7 @@ contract: ``Model(**settings).fit(...)`` returns ``self``, fitted values end in 
 - :class:`GammaGamma`: their spend per transaction (Fader, Hardie & Lee 2005; Fader &
   Hardie 2013).
 - :func:`normalize_title`: a job title to a department and a seniority (DESIGN §5).
+- :class:`Personas` from contacts and won deals, :class:`Themes` from notes.
 
 :mod:`personae.models.run` feeds them aggregates from an open metrics session.
 """
@@ -16,7 +17,9 @@ contract: ``Model(**settings).fit(...)`` returns ``self``, fitted values end in 
 from personae.errors import FitError
 from personae.models.bgnbd import BGNBD
 from personae.models.gamma_gamma import GammaGamma
+from personae.models.personas import Personas
 from personae.models.sbg import SBG, per_period_rate
+from personae.models.themes import Themes, extract_themes
 from personae.models.titles import Title, normalize_title
 
 __all__ = [
@@ -24,7 +27,10 @@ __all__ = [
     "SBG",
     "FitError",
     "GammaGamma",
+    "Personas",
+    "Themes",
     "Title",
+    "extract_themes",
     "normalize_title",
     "per_period_rate",
 ]

@@ -17,11 +17,13 @@ from typing import Any
 import pandas as pd
 
 from personae.metrics import MetricsSession
+from personae.models.journey_people import journey_people_step
+from personae.models.personas import personas_step
 
 
 @dataclass
 class ModelOutput:
-    summary: dict[str, Any]  # under models.<name> in dossier.json
+    summary: dict[str, Any] | list[Any]  # under models.<name> in dossier.json
     accounts: pd.DataFrame | None = None  # account_id + this model's columns for accounts.csv
 
 
@@ -35,7 +37,10 @@ Step = Callable[[MetricsSession, Mapping[str, Any], Mapping[str, Any]], ModelOut
 
 # (name, step): name is the key under ``models``; a step gets (session, metrics, summaries so
 # far). Add a model by adding its line here.
-STEPS: tuple[tuple[str, Step], ...] = ()
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("personas", personas_step),
+    ("journey_people", journey_people_step),
+)
 
 
 def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Models:
