@@ -45,7 +45,12 @@ SETTINGS: tuple[Setting, ...] = (
         "What counts as activity: 'activity' (usage events), 'revenue' (MRR > 0 or revenue), "
         "or 'auto' (activity when the activity table has rows, else revenue).",
     ),
-    Setting("gross_margin", 1.0, "Gross margin used by the first-version LTV (0 to 1)."),
+    Setting("gross_margin", 1.0, "Gross margin applied to revenue in every LTV (0 to 1)."),
+    Setting(
+        "ltv_discount_rate",
+        0.10,
+        "Yearly discount rate of the model LTV (sBG DERL): 0.10 = 10 % a year.",
+    ),
     Setting(
         "small_sample", 30, "Groups with fewer accounts than this are flagged 'échantillon faible'."
     ),
@@ -80,6 +85,7 @@ class Settings:
     active_window_days: int = 90
     active_basis: str = "auto"
     gross_margin: float = 1.0
+    ltv_discount_rate: float = 0.10
     small_sample: int = 30
     confidence: float = 0.95
     segment_by: str = "auto"

@@ -17,12 +17,10 @@ from typing import Any
 import pandas as pd
 
 from personae.metrics import MetricsSession
+from personae.models.ltv import ltv
+from personae.models.output import ModelOutput
 
-
-@dataclass
-class ModelOutput:
-    summary: dict[str, Any]  # under models.<name> in dossier.json
-    accounts: pd.DataFrame | None = None  # account_id + this model's columns for accounts.csv
+__all__ = ["STEPS", "ModelOutput", "Models", "compute_models"]
 
 
 @dataclass
@@ -35,7 +33,9 @@ Step = Callable[[MetricsSession, Mapping[str, Any], Mapping[str, Any]], ModelOut
 
 # (name, step): name is the key under ``models``; a step gets (session, metrics, summaries so
 # far). Add a model by adding its line here.
-STEPS: tuple[tuple[str, Step], ...] = ()
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("ltv", ltv),  # first: the ICP reads it
+)
 
 
 def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Models:
