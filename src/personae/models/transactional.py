@@ -50,7 +50,9 @@ def purchase_rows(session: MetricsSession) -> ibis.Table:
     )
     acc = session.accounts.select("account_id", "segment")
     per = per.inner_join(acc, "account_id")
-    return per.group_by(["segment", "x", "t_x", "big_t", "m"]).aggregate(accounts=per.count())
+    keys = ["segment", "x", "t_x", "big_t", "m"]
+    # ordered, so that the fit sees the same rows in the same order on every run
+    return per.group_by(keys).aggregate(accounts=per.count()).order_by(keys)
 
 
 def transactional(session: MetricsSession, margin: float) -> dict[str, Any] | None:
