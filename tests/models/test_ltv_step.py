@@ -16,8 +16,8 @@ from scipy.special import betaln
 from personae.demo import generate
 from personae.fill._ltv import ltv_answer, ltv_cell
 from personae.metrics import MetricsSession
-from personae.models.lives import account_lives, grouped_lives
-from personae.models.ltv import FEW_PLANS, NO_CHURN, SMALL, ltv
+from personae.models.lives import account_lives, grouped_base, grouped_lives
+from personae.models.ltv import FEW_CHURNS, FEW_PLANS, NO_CHURN, SMALL, ltv
 from personae.models.run import STEPS
 from personae.pipeline import compute_dossier
 from personae.settings import Settings
@@ -85,16 +85,31 @@ def test_grouped_lives_by_hand() -> None:
     revenue, segments = tiny()
     with session(revenue, segments) as s:
         got = grouped_lives(s, account_lives(s))
-    rows = {(r["period"], r["t"], r["churned"]): (r["accounts"], r["mrr"]) for r in got}
+        base = grouped_base(s, account_lives(s))
+    rows = {(r["period"], r["t"], r["churned"]): r["accounts"] for r in got}
     assert rows == {
-        (1, 11, False): (1, 100.0),
-        (1, 3, True): (1, 0.0),
-        (1, 1, False): (1, 50.0),
-        (12, 1, False): (1, 80.0),
-        (12, 1, True): (1, 0.0),
-        (3, 2, True): (1, 0.0),
+        (1, 11, False): 1,
+        (1, 3, True): 1,
+        (1, 1, False): 1,
+        (12, 1, False): 1,
+        (12, 1, True): 1,
+        (3, 2, True): 1,
     }
     assert {r["segment"] for r in got} == {"A"}
+    paying = {(r["period"], r["age"]): (r["accounts"], r["mrr"]) for r in base}
+    assert paying == {(1, 11): (1, 100.0), (1, 1): (1, 50.0), (12, 1): (1, 80.0)}
+
+
+def test_a_comeback_is_valued_at_its_current_age() -> None:
+    """Paid Jan–Mar 2025, left, back from October: the fit sees the first life (churned
+    after 3 months), the base the current one (3 months paid, 2 renewals survived)."""
+    revenue = [*monthly("R", (2025, 1), 3), *monthly("R", (2025, 10), 3, price=60.0)]
+    with session(revenue, {"R": "A"}) as s:
+        lives = account_lives(s)
+        got = grouped_lives(s, lives)
+        base = grouped_base(s, lives)
+    assert [(r["period"], r["t"], r["churned"]) for r in got] == [(1, 3, True)]
+    assert [(r["age"], r["accounts"], r["mrr"]) for r in base] == [(2, 1, 60.0)]
 
 
 def test_dominant_plan_period() -> None:
@@ -184,11 +199,21 @@ def test_ltv_is_the_first_step() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_ltv(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
+def demo_dossier(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, dict[str, Any]]:
     folder = generate(tmp_path_factory.mktemp("quickfund-ltv"), size="S", seed=0)
     truth = json.loads((Path(folder) / "truth.json").read_text(encoding="utf-8"))
-    dossier = compute_dossier(data=folder)
+    return compute_dossier(data=folder), truth
+
+
+@pytest.fixture(scope="module")
+def demo_ltv(demo_dossier: tuple[Any, dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    dossier, truth = demo_dossier
     return dossier.models["ltv"], truth
+
+
+@pytest.fixture(scope="module")
+def demo_accounts(demo_dossier: tuple[Any, dict[str, Any]]) -> Any:
+    return demo_dossier[0].accounts
 
 
 def _planted_retention(truth: dict[str, Any], seg: dict[str, Any], month: int) -> float:
@@ -226,7 +251,8 @@ def test_demo_recovers_the_planted_beta(demo_ltv: tuple[dict[str, Any], dict[str
         curve = seg["retention_curve"]
         assert [p["month"] for p in curve] == list(range(37)) and curve[0]["retention"] == 1
     eti = by["ETI"]
-    assert eti["method"] == "v1" and eti["reason"] == "modèle non ajusté"
+    assert eti["method"] == "v1" and eti["reason"] == FEW_CHURNS
+    assert [p["reason"] for p in eti["periods"] if p["months"] > 1] == [FEW_CHURNS] * 2
     assert eti["ltv"] is not None and eti["base_value"] is None
 
 
@@ -237,9 +263,23 @@ def test_demo_dossier_says_model_and_fallback(
     text = ltv_answer(model, [])
     assert text is not None
     assert "modèle sBG, actualisé à 10\xa0%/an" in text
-    assert "ETI : " in text and "(v1, modèle non ajusté)" in text
+    assert "ETI : " in text and "(v1, trop peu de départs observés)" in text
     eti = next(s for s in model["by_segment"] if s["name"] == "ETI")
-    assert ltv_cell({}, eti).endswith("(v1, modèle non ajusté)")
+    assert ltv_cell({}, eti).endswith("(v1, trop peu de départs observés)")
+
+
+def test_demo_account_values_add_up_to_the_base(
+    demo_ltv: tuple[dict[str, Any], dict[str, Any]], demo_accounts: Any
+) -> None:
+    """PME has every plan period fitted: its accounts' residual values (accounts.csv
+    ``ltv``) sum to the segment's base value; accounts not paying at T have none."""
+    model, _ = demo_ltv
+    pme = next(s for s in model["by_segment"] if s["name"] == "PME")
+    assert all(p.get("share") for p in pme["periods"])
+    rows = demo_accounts[demo_accounts["segment"] == "PME"]
+    assert rows["ltv"].sum() == pytest.approx(pme["base_value"], rel=1e-6)
+    assert rows.loc[rows["arr"] == 0, "ltv"].isna().all()
+    assert (rows.loc[rows["arr"] > 0, "ltv"] > 0).all()
 
 
 def test_answer_on_hand_made_dicts() -> None:

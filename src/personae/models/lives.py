@@ -3,7 +3,9 @@
 Each paying account (a positive month on the MRR grid) contributes its first spell of
 subscription: from its first month with MRR > 0 to the month before its MRR first falls to
 0. It has *churned* when that happens before T's month; otherwise it is still paying and
-right-censored at its own age. A later comeback (reactivation) is not a new life.
+right-censored at its own age. A later comeback (reactivation) is not a new life for the
+fit; but an account paying at T is valued (the base, the per-account LTV) at the ``age``
+of its current spell: the renewals it has survived since it last started paying.
 
 Its **plan period** is the billing period of its recurring lines: each positive line's
 length in months, rounded as for the MRR (DESIGN §4), is read as monthly (under 2 months),
@@ -46,13 +48,18 @@ def plan_periods(revenue: ibis.Table, t: Any) -> ibis.Table:
 
 
 def account_lives(session: MetricsSession) -> ibis.Table:
-    """One row per paying account: ``account_id, segment, period, months, t, churned, mrr``
-    (``mrr`` its MRR at T, 0 once churned)."""
+    """One row per paying account: ``account_id, segment, period, months, t, churned``
+    (its first spell), ``paying`` (MRR > 0 at T), ``age`` (renewals survived in its current
+    spell, when paying) and ``mrr`` (its MRR at T, 0 when not paying)."""
     cal = session.ctx.cal
     grid = session.grid
     tr = transitions(grid)
+    starts = tr.prev_idx.isnull() | (tr.prev_idx < tr.month_idx - 1)
     spell = tr.group_by("account_id").aggregate(
-        first=tr.month_idx.min(), stop=tr.month_idx.min(where=tr.stops)
+        first=tr.month_idx.min(),
+        stop=tr.month_idx.min(where=tr.stops),
+        current=tr.month_idx.max(where=starts),
+        last=tr.month_idx.max(),
     )
     periods = plan_periods(session.ctx.tables["revenue"], cal.t)
     acc = session.accounts.select("account_id", "segment", "mrr_t")
@@ -65,6 +72,8 @@ def account_lives(session: MetricsSession) -> ibis.Table:
     months = (lives.stop - lives.first + 1).cast("int64")
     period = lives.period.fill_null(1).cast("int64")
     paid = ((months + period - 1) // period).cast("int64")  # ⌈months / period⌉
+    paying = lives["last"] == cal.idx_t
+    now = (cal.idx_t - lives.current + 1).cast("int64")  # months of the current spell
     return lives.select(
         "account_id",
         "segment",
@@ -72,13 +81,22 @@ def account_lives(session: MetricsSession) -> ibis.Table:
         months=months,
         t=ibis.ifelse(churned, paid, paid - 1),
         churned=churned,
-        mrr=ibis.ifelse(churned, 0.0, lives.mrr_t.fill_null(0.0)),
+        paying=paying,
+        age=ibis.ifelse(paying, (now + period - 1) // period - 1, 0).cast("int64"),
+        mrr=ibis.ifelse(paying, lives.mrr_t.fill_null(0.0), 0.0),
     )
 
 
 def grouped_lives(session: MetricsSession, lives: ibis.Table) -> list[dict[str, Any]]:
-    """The sBG's aggregate: ``segment, period, t, churned`` → ``accounts``, ``mrr`` (sum)."""
-    agg = lives.group_by(["segment", "period", "t", "churned"]).aggregate(
-        accounts=lives.count(), mrr=lives.mrr.sum()
-    )
-    return session.ctx.run(FAMILY, agg.order_by(["segment", "period", "t", "churned"]))
+    """The sBG's aggregate: ``segment, period, t, churned`` → ``accounts``."""
+    keys = ["segment", "period", "t", "churned"]
+    agg = lives.group_by(keys).aggregate(accounts=lives.count())
+    return session.ctx.run(FAMILY, agg.order_by(keys))
+
+
+def grouped_base(session: MetricsSession, lives: ibis.Table) -> list[dict[str, Any]]:
+    """The base paying at T: ``segment, period, age`` → ``accounts``, ``mrr`` (sum)."""
+    keys = ["segment", "period", "age"]
+    base = lives.filter(lives.paying & (lives.mrr > 0))
+    agg = base.group_by(keys).aggregate(accounts=base.count(), mrr=base.mrr.sum())
+    return session.ctx.run(FAMILY, agg.order_by(keys))

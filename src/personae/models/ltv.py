@@ -14,8 +14,9 @@ on each plan (the periods fitted):
   ``ltv_discount_rate`` turned into the period's rate: the expected discounted number of
   months paid, the first one included;
 - LTV = ARPA (mean MRR at T of its paying accounts) × ``gross_margin`` × DERL;
-- the value of the current base: Σ over active accounts of MRR × n_k × margin × DERL of
-  its age (renewals survived), the periods already paid left out;
+- the value of the current base: Σ over the accounts paying at T of MRR × n_k × margin ×
+  DERL of its age (renewals survived in its current spell), the periods already paid
+  left out;
 - ``alpha``, ``beta`` and their intervals are those of the plan period with the most
   accounts (``period``); every period's fit is under ``periods``.
 
@@ -42,7 +43,7 @@ from scipy.special import betaln
 
 from personae.metrics import MetricsSession
 from personae.models._base import FitError
-from personae.models.lives import PERIOD_MONTHS, account_lives, grouped_lives
+from personae.models.lives import PERIOD_MONTHS, account_lives, grouped_base, grouped_lives
 from personae.models.output import ModelOutput
 from personae.models.sbg import SBG, per_period_rate
 from personae.models.transactional import transactional
@@ -54,6 +55,7 @@ _DRAWS = 4000
 SMALL = "échantillon faible"
 NO_CHURN = "aucun départ observé"
 NO_FIT = "modèle non ajusté"
+FEW_CHURNS = "trop peu de départs observés"
 FEW_PLANS = "trop peu de comptes par type d'abonnement"
 
 
@@ -68,11 +70,13 @@ class PeriodFit:
     active: list[tuple[int, float]] = field(default_factory=list)  # (renewals, MRR sum)
 
 
-def _fit_period(period: int, rows: list[Mapping[str, Any]], small: int) -> PeriodFit:
+def _fit_period(
+    period: int, rows: list[Mapping[str, Any]], base: list[Mapping[str, Any]], small: int
+) -> PeriodFit:
     accounts = sum(int(r["accounts"]) for r in rows)
     churned = sum(int(r["accounts"]) for r in rows if r["churned"])
     fit = PeriodFit(period, accounts, churned)
-    fit.active = [(int(r["t"]), float(r["mrr"] or 0.0)) for r in rows if not r["churned"]]
+    fit.active = [(int(r["age"]), float(r["mrr"] or 0.0)) for r in base]
     if accounts < small:
         fit.reason, fit.detail = SMALL, f"{accounts} comptes sur ce type d'abonnement (< {small})"
         return fit
@@ -83,7 +87,7 @@ def _fit_period(period: int, rows: list[Mapping[str, Any]], small: int) -> Perio
             [int(r["accounts"]) for r in rows],
         )
     except FitError as exc:
-        fit.reason = NO_CHURN if churned == 0 else NO_FIT
+        fit.reason = NO_CHURN if churned == 0 else FEW_CHURNS if churned < small else NO_FIT
         fit.detail = str(exc)
     return fit
 
@@ -154,6 +158,7 @@ def _fallback(seg: Mapping[str, Any] | None, reason: str, detail: str) -> dict[s
 def segment_ltv(
     name: str,
     rows: list[Mapping[str, Any]],
+    base: list[Mapping[str, Any]],
     seg: Mapping[str, Any] | None,
     *,
     small: int,
@@ -164,7 +169,10 @@ def segment_ltv(
     by_period: dict[int, list[Mapping[str, Any]]] = {}
     for r in rows:
         by_period.setdefault(int(r["period"]), []).append(r)
-    fits = {p: _fit_period(p, rs, small) for p, rs in sorted(by_period.items())}
+    fits = {
+        p: _fit_period(p, rs, [b for b in base if int(b["period"]) == p], small)
+        for p, rs in sorted(by_period.items())
+    }
     accounts = sum(f.accounts for f in fits.values())
     churned = sum(f.churned for f in fits.values())
     fitted = {p: f for p, f in fits.items() if f.model is not None}
@@ -189,7 +197,7 @@ def segment_ltv(
     assert main.model is not None
     pairs = [(shares[p], f) for p, f in fitted.items()]
     derl_months = 0.0
-    base = 0.0
+    base_total = 0.0
     for share, f in pairs:
         assert f.model is not None
         d = per_period_rate(d_year, PERIOD_MONTHS[f.period])  # type: ignore[arg-type]
@@ -197,7 +205,7 @@ def segment_ltv(
         if f.active:
             ages = np.array([a for a, _ in f.active], dtype=np.float64)
             mrr = np.array([v for _, v in f.active])
-            base += float(np.dot(mrr * f.period, f.model.derl(d, ages)))
+            base_total += float(np.dot(mrr * f.period, f.model.derl(d, ages)))
     arpa = None if seg is None else seg.get("arpa")
     out.update(
         method=METHOD,
@@ -210,7 +218,7 @@ def segment_ltv(
         derl_months=derl_months,
         arpa=arpa,
         ltv=None if arpa is None else arpa * margin * derl_months,
-        base_value=base * margin,
+        base_value=base_total * margin,
     )
     if arpa is None:
         out["reason"] = "aucun compte payant à la date d'arrêté"
@@ -225,14 +233,14 @@ def _account_values(
     margin: float,
     d_year: float,
 ) -> pd.DataFrame:
-    paying = lives.filter(~lives.churned & (lives.mrr > 0)).select(
-        "account_id", "segment", "period", "t", "mrr"
+    paying = lives.filter(lives.paying & (lives.mrr > 0)).select(
+        "account_id", "segment", "period", "age", "mrr"
     )
     frame: pd.DataFrame = paying.to_pyarrow().to_pandas()
     values = np.full(len(frame), np.nan)
     seg_col = frame["segment"].astype(str).to_numpy()
     per_col = frame["period"].to_numpy(dtype=np.int64)
-    ages = frame["t"].to_numpy(dtype=np.float64)
+    ages = frame["age"].to_numpy(dtype=np.float64)
     mrr = frame["mrr"].to_numpy(dtype=np.float64)
     for segment, period in sorted(set(zip(seg_col, per_col.tolist(), strict=True))):
         rows = (seg_col == segment) & (per_col == period)
@@ -253,6 +261,7 @@ def ltv(
     margin, d_year, small = settings.gross_margin, settings.ltv_discount_rate, settings.small_sample
     lives = account_lives(session)
     rows = grouped_lives(session, lives)
+    base = grouped_base(session, lives)
     segs = {r["name"]: r for r in metrics.get("segments") or []}
     churn = {
         r["name"]: (r.get("monthly") or {}).get("value")
@@ -265,7 +274,13 @@ def ltv(
     by_segment, fits = [], {}
     for name in order:
         entry, fits[name] = segment_ltv(
-            name, by_name[name], segs.get(name), small=small, margin=margin, d_year=d_year
+            name,
+            by_name[name],
+            [b for b in base if str(b["segment"]) == name],
+            segs.get(name),
+            small=small,
+            margin=margin,
+            d_year=d_year,
         )
         by_segment.append(entry)
     summary: dict[str, Any] = {
