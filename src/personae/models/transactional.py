@@ -45,7 +45,11 @@ def purchase_rows(session: MetricsSession) -> ibis.Table:
     per = per.mutate(
         big_t=((t_days - per.first.epoch_days()) // 7).cast("int64"),
         m=ibis.ifelse(
-            per.x > 0, ibis.greatest((per.repeat.fill_null(0.0) / per.x).round(0), 1.0), 0.0
+            # the sum to the cent first: a parallel float sum varies in its last bits, which
+            # must not tip the rounding to the euro from one run to the next
+            per.x > 0,
+            ibis.greatest((per.repeat.fill_null(0.0).round(2) / per.x).round(0), 1.0),
+            0.0,
         ),
     )
     acc = session.accounts.select("account_id", "segment")
