@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report bench-models golden docs screenshots
+.PHONY: test lint bench bench-data bench-report bench-models bench-ltv golden docs screenshots
 
 # The whole test suite (what CI runs).
 test:
@@ -25,6 +25,10 @@ bench-report:
 #   make bench-models BENCH_ARGS="--peer-python /tmp/peer/bin/python --record"
 bench-models:
 	uv run python benchmarks/bench_models.py $(BENCH_ARGS)
+
+# The ltv model step on demo M (figures in RESULTS.md under the models section).
+bench-ltv:
+	uv run python benchmarks/bench_ltv_step.py $(BENCH_ARGS)
 
 bench: bench-data bench-report
 

@@ -90,13 +90,21 @@ def test_mrr_identity_holds_every_month(filled: Any) -> None:
     assert check["holds"] and check["months"] == len(filled.metrics["mrr_movements"])
 
 
-def test_planted_churn_hazard_is_within_each_segment_interval(
+def test_planted_churn_hazard_bounds_each_segment_interval(
     filled: Any, truth: dict[str, Any]
 ) -> None:
+    """Churn is planted as Beta-heterogeneous (truth ``churn_beta``): a new monthly account
+    churns at ``monthly_churn_hazard`` = α/(α+β), one that survived t renewals at
+    α/(α+β+t). The base churning in W mixes ages up to the 84 months of history, so its
+    interval lies between the two (a constant hazard would contain the planted one)."""
     for row in filled.metrics["churn"]["by_segment"]:
-        hazard = truth["segments"][row["name"]]["monthly_churn_hazard"]
+        planted = truth["segments"][row["name"]]
+        a, b = planted["churn_beta"]["1"]["alpha"], planted["churn_beta"]["1"]["beta"]
+        oldest = a / (a + b + 84)
         rate = row["monthly"]
-        assert rate["ci_low"] <= hazard <= rate["ci_high"], (row["name"], rate, hazard)
+        assert rate["ci_low"] <= planted["monthly_churn_hazard"], (row["name"], rate)
+        assert rate["ci_high"] >= oldest, (row["name"], rate, oldest)
+        assert rate["value"] < planted["monthly_churn_hazard"] * 1.1, (row["name"], rate)
 
 
 def test_planted_lost_reason_mix_is_recovered(filled: Any, truth: dict[str, Any]) -> None:

@@ -74,7 +74,10 @@ class Settings:
         "or 'auto' (activity when the activity table has rows, else revenue).",
         choices=("auto", "activity", "revenue"),
     )
-    gross_margin: float = setting(1.0, "Gross margin used by the LTV (0 to 1).")
+    gross_margin: float = setting(1.0, "Gross margin applied to revenue in every LTV (0 to 1).")
+    ltv_discount_rate: float = setting(
+        0.10, "Yearly discount rate of the model LTV (sBG DERL): 0.10 = 10 % a year."
+    )
     small_sample: int = setting(
         30, "Groups with fewer accounts than this are flagged 'échantillon faible'."
     )

@@ -97,7 +97,8 @@ def drawn(page: Any) -> dict[str, bool]:
 def test_offline_every_chart_drawn_no_console_error(page: Any, demo_s: Path) -> None:
     tab = Offline(page)
     p = tab.open(demo_s / "report.html")
-    assert drawn(p) == dict.fromkeys(DEMO_CHARTS, True)
+    charts = drawn(p)  # every chart on the page drawn, the demo's own among them
+    assert set(charts) >= DEMO_CHARTS and all(charts.values()), charts
     assert tab.requests == [] and tab.errors == []
     # French axes: months and euros in the MRR chart, a comma in the percentages
     mrr_axes = p.text_content("#chart-mrr-movements svg") or ""

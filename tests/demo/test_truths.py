@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from personae.demo.company import CLOSING_STAGES
 
@@ -29,15 +30,44 @@ def churn_months(demo: Demo) -> pd.Series:
     return pd.Series(last_positive[gone] + 1 + demo.mrr.columns[0], demo.mrr.index[gone])
 
 
-def test_monthly_churn_hazard_per_segment(demo: Demo) -> None:
-    m = demo.mrr.to_numpy() > 0
-    segment = demo.segment.loc[demo.mrr.index].to_numpy()
-    at_risk, churned = m[:, :-1], m[:, :-1] & ~m[:, 1:]
+def monthly_plan_lives(demo: Demo) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First spells of the accounts on a monthly plan: (segment, months observed, churned)."""
+    r = demo.tables["revenue"]
+    plan = r[r["recurring"] & (r["amount"] > 0) & r["product"].str.startswith("Quickfund ")]
+    n = np.rint((plan["period_end"] - plan["period_start"]).dt.days / 30.4375)
+    monthly = set(plan.loc[n.groupby(plan["account_id"]).transform("max") == 1, "account_id"])
+    mrr = demo.mrr.loc[demo.mrr.index.isin(monthly)].to_numpy() > 0
+    first = np.argmax(mrr, axis=1)
+    after = np.where(np.arange(mrr.shape[1])[None, :] >= first[:, None], ~mrr, False)
+    stop = np.where(after.any(axis=1), np.argmax(after, axis=1), mrr.shape[1])
+    segment = demo.segment.loc[demo.mrr.index[demo.mrr.index.isin(monthly)]].to_numpy()
+    return segment, stop - first, stop < mrr.shape[1]
+
+
+def test_monthly_churn_is_beta_heterogeneous_per_segment(demo: Demo) -> None:
+    """Monthly plans: each account churns at every renewal with its own p ~ Beta(α, β), so
+    new accounts churn at the planted mean hazard α/(α+β) in their first month, and the
+    survivors of t − 1 renewals at α/(α+β+t−1) (Fader & Hardie 2007, the sorting effect):
+    the churn of older accounts is lower, by the planted amount."""
+    segment, lived, churned = monthly_plan_lives(demo)
     for name, planted in demo.truth["segments"].items():
+        a, b = planted["churn_beta"]["1"]["alpha"], planted["churn_beta"]["1"]["beta"]
+        assert a / (a + b) == pytest.approx(planted["monthly_churn_hazard"])
         rows = segment == name
-        n, k = at_risk[rows].sum(), churned[rows].sum()
-        assert n > 3000, name
-        assert close(k, n, planted["monthly_churn_hazard"]), (name, k / n)
+        life, gone = lived[rows], churned[rows]
+        # first renewal: at risk = every account observed past its first month
+        at_risk = life >= 1
+        k, n = int((gone & (life == 1)).sum()), int((at_risk & (gone | (life > 1))).sum())
+        assert n > 30, name
+        assert close(k, n, a / (a + b)), (name, k / n)
+        # renewals 13 and later, pooled: expected churns Σ α/(α+β+t−1) over accounts at risk
+        ts = np.arange(13, 90)
+        at = np.array([((life > t) | (gone & (life == t))).sum() for t in ts])
+        dead = np.array([(gone & (life == t)).sum() for t in ts])
+        hazard = a / (a + b + ts - 1)
+        expected, var = float((at * hazard).sum()), float((at * hazard * (1 - hazard)).sum())
+        assert abs(dead.sum() - expected) <= 4 * math.sqrt(var), (name, dead.sum(), expected)
+        assert dead.sum() / at.sum() < a / (a + b)  # survivors churn less than new accounts
 
 
 def test_mrr_is_exact(demo: Demo) -> None:
@@ -90,7 +120,7 @@ def test_reactivation_rate(demo: Demo) -> None:
             continue
         churned += 1
         came_back += bool(m[row, c : c + gap_max + 1].any())
-    assert churned > 500
+    assert churned > 400  # heterogeneous churn (Beta): long-lived accounts churn less
     assert close(came_back, churned, demo.truth["reactivation"]["probability"])
 
 

@@ -4,9 +4,10 @@ A customer's life is one or two *spells* of subscription. A spell starts on a da
 ``d`` of month ``m0`` and is billed every 1, 3 or 12 months on that day (clipped to the
 month's length). Its service month ``k`` is ``[anchor(m0 + k), anchor(m0 + k + 1))``, which
 holds exactly one month end, that of ``m0 + k``. The spell lasts ``L`` months with
-``L ~ Geometric(hazard)``: churn is drawn every active month with the segment's hazard,
-so MRR at month ends (DESIGN §4) is positive for months ``m0 … m0 + L - 1`` and zero at
-the end of ``m0 + L``.
+``L ~ Geometric(hazard)``: so MRR at month ends (DESIGN §4) is positive for months ``m0 … m0 + L - 1`` and zero at
+the end of ``m0 + L``. Churn is heterogeneous and happens at renewals: a spell on an
+n-month plan draws its churn probability per period p ~ Beta(α, β) of its segment and plan
+(:func:`company.churn_beta`), lasts ``Geometric(p)`` periods, so ``L`` is a multiple of n.
 
 Invoices follow the plan month by month, so that the MRR of every month end equals the
 plan's monthly price (plus the add-on) exactly:
@@ -52,7 +53,7 @@ _TRAINING_PRODUCT = _ADDON_PRODUCT + 2
 _GOODWILL_PRODUCT = _ADDON_PRODUCT + 3
 _PAYMENTS_PRODUCT = _ADDON_PRODUCT + 4
 
-_SEG_HAZARD = np.array([s.churn_hazard for s in qf.SEGMENTS])
+_CHURN_BETA = np.array([[qf.churn_beta(s, n) for n in qf.INTERVALS] for s in qf.SEGMENTS])
 _SEG_UP = np.array([s.upgrade_rate for s in qf.SEGMENTS])
 _SEG_DOWN = np.array([s.downgrade_rate for s in qf.SEGMENTS])
 _SEG_ADDON = np.array([s.addon_share for s in qf.SEGMENTS])
@@ -119,7 +120,7 @@ def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
     interval = categorical_by(rng, _BILLING_MIX, segment)
     addon = rng.random(n) < _SEG_ADDON[segment]
     day = rng.integers(1, 32, n)
-    length = rng.geometric(_SEG_HAZARD[segment])
+    length = _lifetimes(rng, segment, interval)
     churned = start + length <= qf.N_MONTHS - 1
 
     # reactivation: a churned first spell comes back once, after 1–18 month ends at zero
@@ -129,7 +130,7 @@ def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
     start2 = start + length + gap
     again = np.flatnonzero(comes_back & (start2 <= qf.N_MONTHS - 1))
     day2 = rng.integers(1, 32, n)
-    length2 = rng.geometric(_SEG_HAZARD[segment])
+    length2 = _lifetimes(rng, segment, interval)
 
     account = np.concatenate([np.arange(n, dtype=np.int64), again])
     seg = segment[account]
@@ -152,6 +153,14 @@ def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
         plan=plan,
         addon=np.concatenate([addon, addon[again]]),
     )
+
+
+def _lifetimes(rng: np.random.Generator, segment: Ints, interval: Ints) -> Ints:
+    """Months paid: Geometric(p) periods of the plan, p ~ Beta(α, β) of segment and plan."""
+    ab = _CHURN_BETA[segment, interval]
+    p = np.clip(rng.beta(ab[:, 0], ab[:, 1]), 1e-9, 1.0)
+    periods: Ints = rng.geometric(p)
+    return periods * INTERVALS[interval]
 
 
 def _plan_paths(rng: np.random.Generator, seg: Ints) -> Ints:

@@ -3,7 +3,7 @@
 Quickfund sells fund-raising and cash-management software to the finance teams of
 small and mid-sized companies, and a "Solo" plan to individual investors and
 freelancers. The numbers below are the **planted truths**: the generator follows them
-exactly (e.g. churn is drawn month by month with the segment's hazard) and writes them
+exactly (e.g. each subscription's churn probability is drawn from its segment's Beta) and writes them
 to ``truth.json`` so that tests can check that the analysis recovers them.
 
 Conventions:
@@ -267,6 +267,22 @@ SEGMENTS: tuple[Segment, ...] = (
         employees=(1.0, 0.0, 1, 1),
     ),
 )
+
+CHURN_ALPHA: dict[str, float] = {"Startups": 2.0, "PME": 1.5, "ETI": 1.2, "Particuliers": 2.5}
+"""Heterogeneous churn (the sBG story, Fader & Hardie 2007): each subscription draws its
+own churn probability per billing period p ~ Beta(α, β) and ends at each renewal with
+probability p. α is the segment's (the smaller, the more customers differ); β is set so
+that the mean of p is the segment's ``churn_hazard`` compounded over the period,
+1 − (1 − hazard)^n for an n-month plan: a new customer keeps, on average, the retention
+of a constant monthly hazard at every renewal (see :func:`churn_beta`)."""
+
+
+def churn_beta(segment: Segment, months: int) -> tuple[float, float]:
+    """(α, β) of the per-period churn probability of an ``months``-month plan."""
+    alpha = CHURN_ALPHA[segment.name]
+    mean = 1.0 - (1.0 - segment.churn_hazard) ** months
+    return alpha, alpha * (1.0 - mean) / mean
+
 
 # Plans form one ladder; a segment moves within the span of plans it can start on
 # (B2C: Solo ↔ Solo Plus; B2B: Essentiel ↔ Entreprise).

@@ -35,6 +35,10 @@ def truth(
                 "kind": s.kind,
                 "share_of_customers": s.share,
                 "monthly_churn_hazard": s.churn_hazard,
+                "churn_beta": {
+                    str(n): dict(zip(("alpha", "beta"), qf.churn_beta(s, n), strict=True))
+                    for n in s.billing
+                },
                 "upgrade_rate_monthly": s.upgrade_rate,
                 "downgrade_rate_monthly": s.downgrade_rate,
                 "start_plans": s.plans,
@@ -57,8 +61,10 @@ def truth(
             for s in qf.SEGMENTS
         },
         "rules": {
-            "churn": "each active service month ends the subscription with the segment's "
-            "monthly hazard; MRR at month ends equals the plan price (plus add-on) exactly",
+            "churn": "each subscription draws its churn probability per billing period "
+            "p ~ Beta(alpha, beta) of its segment and plan period (churn_beta, by months per "
+            "period; mean 1 - (1 - monthly_churn_hazard)^n) and ends at each renewal with "
+            "probability p; MRR at month ends equals the plan price (plus add-on) exactly",
             "plan_changes": "each service month after the first moves one plan up or down "
             "with the segment's rates, when such a plan exists in its ladder",
             "prices": "monthly equivalents; an invoice for n months costs price × n",

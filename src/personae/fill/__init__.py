@@ -68,9 +68,7 @@ def answers_from_metrics(q: Questionnaire, m: Metrics) -> Filled:
     for r in RULES:
         detail = {
             "metrics": list(r.families),
-            "provenance": [
-                f"metrics.provenance.{f}" for f in r.families if f in (m.get("provenance") or {})
-            ],
+            "provenance": [_provenance(f, m) for f in r.families if _provenance(f, m)],
             "rule": r.name,
         }
         for aid, value in r(m).items():
@@ -78,6 +76,16 @@ def answers_from_metrics(q: Questionnaire, m: Metrics) -> Filled:
                 answers[aid] = Answer(aid, value, "data", detail=detail)
     missing = {x.id: why_missing(x.id, m) for x in q.questions if x.id not in answers}
     return Filled(answers, missing, date.fromisoformat(m["as_of"]))
+
+
+def _provenance(family: str, m: Metrics) -> str | None:
+    """Where a family's SQL is: ``metrics.provenance.<family>``, or for a model
+    (``models.<name>``) its summary's ``provenance``."""
+    if family.startswith("models."):
+        name = family.removeprefix("models.")
+        found = ((m.get("models") or {}).get(name) or {}).get("provenance")
+        return f"{family}.provenance" if found else None
+    return f"metrics.provenance.{family}" if family in (m.get("provenance") or {}) else None
 
 
 def why_missing(qid: str, m: Metrics) -> str:

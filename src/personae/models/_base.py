@@ -133,6 +133,8 @@ class Fitter:
         self.bounds = bounds
         self.params_: FloatArray = np.full(len(self._names), np.nan)
         self.standard_errors_: FloatArray = np.full(len(self._names), np.nan)
+        # covariance of the log-parameters (the observed information's inverse)
+        self.covariance_log_: FloatArray = np.full((len(self._names),) * 2, np.nan)
         self.confidence_intervals_: dict[str, tuple[float, float]] = {}
         self.log_likelihood_ = float("nan")
         self.n_ = 0.0
@@ -244,6 +246,7 @@ class Fitter:
             )
         self.params_ = np.exp(result.x)
         self.standard_errors_ = self.params_ * se_log  # delta method
+        self.covariance_log_ = np.asarray(covariance, dtype=np.float64)
         self.confidence_intervals_ = {
             name: (float(np.exp(v - _Z95 * s)), float(np.exp(v + _Z95 * s)))
             for name, v, s in zip(self._names, result.x, se_log, strict=True)

@@ -18,13 +18,11 @@ import pandas as pd
 
 from personae.metrics import MetricsSession
 from personae.models.journey_people import journey_people_step
+from personae.models.ltv import ltv
+from personae.models.output import ModelOutput
 from personae.models.personas import personas_step
 
-
-@dataclass
-class ModelOutput:
-    summary: dict[str, Any] | list[Any]  # under models.<name> in dossier.json
-    accounts: pd.DataFrame | None = None  # account_id + this model's columns for accounts.csv
+__all__ = ["STEPS", "ModelOutput", "Models", "compute_models"]
 
 
 @dataclass
@@ -38,6 +36,7 @@ Step = Callable[[MetricsSession, Mapping[str, Any], Mapping[str, Any]], ModelOut
 # (name, step): name is the key under ``models``; a step gets (session, metrics, summaries so
 # far). Add a model by adding its line here.
 STEPS: tuple[tuple[str, Step], ...] = (
+    ("ltv", ltv),  # first: the ICP reads it
     ("personas", personas_step),
     ("journey_people", journey_people_step),
 )
