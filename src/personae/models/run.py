@@ -17,12 +17,10 @@ from typing import Any
 import pandas as pd
 
 from personae.metrics import MetricsSession
-
-
-@dataclass
-class ModelOutput:
-    summary: dict[str, Any]  # under models.<name> in dossier.json
-    accounts: pd.DataFrame | None = None  # account_id + this model's columns for accounts.csv
+from personae.models import commonalities as _commonalities
+from personae.models import expansion as _expansion
+from personae.models import signals as _signals
+from personae.models.output import ModelOutput
 
 
 @dataclass
@@ -35,7 +33,11 @@ Step = Callable[[MetricsSession, Mapping[str, Any], Mapping[str, Any]], ModelOut
 
 # (name, step): name is the key under ``models``; a step gets (session, metrics, summaries so
 # far). Add a model by adding its line here.
-STEPS: tuple[tuple[str, Step], ...] = ()
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("churn_signals", _signals.churn_signals),
+    ("expansion", _expansion.expansion),
+    ("commonalities", _commonalities.commonalities),
+)
 
 
 def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Models:
