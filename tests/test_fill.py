@@ -14,7 +14,8 @@ from personae.demo import generate
 from personae.demo.run import demo_answers_path
 from personae.dossier.questionnaire import Questionnaire
 from personae.fill import DATA_QUESTIONS, answers_from_metrics
-from personae.metrics import compute_metrics
+from personae.metrics import MetricsSession
+from personae.models.run import compute_models
 from personae.pipeline import compute_dossier
 from personae.render import dossier_document, dossier_schema, render_markdown
 from personae.settings import Settings
@@ -46,9 +47,12 @@ def filled(demo: Path) -> Filled:
 
     ds = load(demo)
     try:
-        metrics = compute_metrics(ds.con, ds.tables, Settings())
+        with MetricsSession(ds.con, ds.tables, Settings()) as session:
+            metrics = session.compute()
+            models = compute_models(session, metrics)
     finally:
         ds.con.disconnect()
+    metrics = {**metrics, "models": models.summaries}  # as the pipeline fills them
     return Filled(answers_from_metrics(load_questionnaire(), metrics).answers, metrics)
 
 

@@ -63,6 +63,12 @@ class Panel:
         return self.table.filter(self.table.month_idx == self.idx_t)
 
 
+def _without(t: ibis.Table, *columns: str) -> ibis.Table:
+    """``t`` without ``columns``, as an explicit column list (``drop`` of several columns
+    compiles them in set order, which changes between runs, and so would the provenance)."""
+    return t.select(*(c for c in t.columns if c not in columns))
+
+
 def _month_of(ts: ir.TimestampValue | ir.DateValue) -> ir.IntegerValue:
     return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
 
@@ -105,8 +111,8 @@ def _usage(session: MetricsSession, base: ibis.Table) -> ibis.Table:
         ev6=past.u_events.sum(),
         q3=past.u_quantity.sum(where=recent),
     )
-    out = now.left_join(sums, ["account_id", "month_idx"]).drop(
-        "account_id_right", "month_idx_right"
+    out = now.left_join(sums, ["account_id", "month_idx"]).pipe(
+        _without, "account_id_right", "month_idx_right"
     )
     return out
 
@@ -160,9 +166,9 @@ def build_panel(session: MetricsSession) -> Panel:
     base = grid.filter(grid.month_idx <= idx_t)
     p = (
         base.left_join(nxt, ["account_id", "month_idx"])
-        .drop("account_id_right", "month_idx_right")
+        .pipe(_without, "account_id_right", "month_idx_right")
         .left_join(back, ["account_id", "month_idx"])
-        .drop("account_id_right", "month_idx_right")
+        .pipe(_without, "account_id_right", "month_idx_right")
         .join(first, "account_id")
     )
     labelled = p.month_idx < idx_t
@@ -173,13 +179,13 @@ def build_panel(session: MetricsSession) -> Panel:
         expansion=ibis.ifelse(
             labelled, (next_mrr > p.mrr + EPSILON).cast("int8"), ibis.null("int8")
         ),
-    ).drop("first_idx", "next_mrr")
+    ).pipe(_without, "first_idx", "next_mrr")
 
     plan = plan_months(session)
-    p = p.left_join(plan, "account_id").drop("account_id_right")
+    p = p.left_join(plan, "account_id").pipe(_without, "account_id_right")
     a = session.accounts
     firm = a.select("account_id", *FIRMOGRAPHICS[:-1], acquisition_channel=a.acquisition_channel)
-    p = p.left_join(firm, "account_id").drop("account_id_right")
+    p = p.left_join(firm, "account_id").pipe(_without, "account_id_right")
     p = p.mutate(
         acquisition_channel=p.acquisition_channel.strip().nullif("").fill_null("Non renseigné")
     )
@@ -188,12 +194,14 @@ def build_panel(session: MetricsSession) -> Panel:
     has_usage = ctx.has("activity") and int(scalar(ctx.tables["activity"].count())) > 0
     if has_usage:
         u = _usage(session, base)
-        p = p.left_join(u, ["account_id", "month_idx"]).drop("account_id_right", "month_idx_right")
+        p = p.left_join(u, ["account_id", "month_idx"]).pipe(
+            _without, "account_id_right", "month_idx_right"
+        )
         p = p.mutate(
             events_3m=ibis.ifelse(p.tenure > 3, p.ev3.fill_null(0) / 3.0, ibis.null("float64")),
             events_6m=ibis.ifelse(p.tenure > 6, p.ev6.fill_null(0) / 6.0, ibis.null("float64")),
             quantity_3m=ibis.ifelse(p.tenure > 3, p.q3.fill_null(0.0) / 3.0, ibis.null("float64")),
-        ).drop("ev3", "ev6", "q3")
+        ).pipe(_without, "ev3", "ev6", "q3")
     else:
         ctx.need(f"models.{FAMILY}.usage", "activity")
         dropped.append(
@@ -204,7 +212,9 @@ def build_panel(session: MetricsSession) -> Panel:
     has_support = ctx.has("notes")
     if has_support:
         s = _support(session, base)
-        p = p.left_join(s, ["account_id", "month_idx"]).drop("account_id_right", "month_idx_right")
+        p = p.left_join(s, ["account_id", "month_idx"]).pipe(
+            _without, "account_id_right", "month_idx_right"
+        )
         p = p.mutate(support_90d=p.support_90d.fill_null(0))
     else:
         ctx.need(f"models.{FAMILY}.support", "notes")

@@ -30,7 +30,10 @@ MAX_REASONS = 3
 LEVEL_SHARE = 0.01  # a categorical value gets its own indicator above this share of rows
 
 OUTCOMES = ("churn", "expansion")
-OUTCOME_TEXT = {"churn": "churns", "expansion": "hausses de MRR"}
+OUTCOME_TEXT = {  # outcome -> (none, too few, every month)
+    "churn": ("aucun churn observé", "trop peu de churns", "des churns"),
+    "expansion": ("aucune hausse de MRR observée", "trop peu de hausses de MRR", "des hausses"),
+}
 
 
 @dataclass
@@ -139,19 +142,19 @@ def analyse(session: MetricsSession, outcome: str) -> tuple[dict[str, Any], pd.D
         "accounts": prep.accounts,
         "dropped": list(prep.panel.dropped),
     }
-    word = OUTCOME_TEXT[outcome]
+    none, few, every = OUTCOME_TEXT[outcome]
     if n == 0:
         summary["reason"] = "aucun mois payant suivi d'un mois connu : pas de panel à analyser"
         return summary, None
     summary["base_rate"] = k / n
-    if k < logit.MIN_EVENTS or k == n:
+    if k == n:
+        summary["reason"] = f"tous les mois-comptes sont {every} : rien à comparer"
+        return summary, None
+    if k < logit.MIN_EVENTS:
         summary["reason"] = (
-            f"{'aucun' if k == 0 else 'trop peu de'} {word} observé{'s' if k > 1 else ''} "
-            f"({k} sur {n} mois-comptes, minimum {logit.MIN_EVENTS}) : "
-            "pas de signal mesurable"
+            f"{none if k == 0 else few} ({k} sur {n} mois-comptes, minimum "
+            f"{logit.MIN_EVENTS}) : pas de signal mesurable"
         )
-        if k == n:
-            summary["reason"] = f"tous les mois-comptes sont des {word} : rien à comparer"
         return summary, None
     features = {f.name: f for f in available(prep.panel.has_usage, prep.panel.has_support)}
     signals = ranked_signals(prep.groups, features, outcome, k / n)
