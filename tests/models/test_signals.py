@@ -43,11 +43,22 @@ def test_lift_is_the_group_rate_over_the_base_with_its_wilson_interval() -> None
 def test_groups_that_do_not_stand_out_are_not_signals() -> None:
     support = BY_NAME["support_90d"]
     # interval reaching 1: not a signal
-    assert lift_row(Group("support_90d", "3+", 200, 80, {"churn": 10}), support, "churn", 0.04) is None
+    assert (
+        lift_row(Group("support_90d", "3+", 200, 80, {"churn": 10}), support, "churn", 0.04) is None
+    )
     # too few months, too few outcomes, or a group without phrase (unknown value)
-    assert lift_row(Group("support_90d", "3+", 40, 40, {"churn": 20}), support, "churn", 0.04) is None
-    assert lift_row(Group("support_90d", "3+", 900, 80, {"churn": 4}), support, "churn", 0.001) is None
-    assert lift_row(Group("tenure", "unknown", 900, 80, {"churn": 90}), BY_NAME["tenure"], "churn", 0.04) is None
+    assert (
+        lift_row(Group("support_90d", "3+", 40, 40, {"churn": 20}), support, "churn", 0.04) is None
+    )
+    assert (
+        lift_row(Group("support_90d", "3+", 900, 80, {"churn": 4}), support, "churn", 0.001) is None
+    )
+    assert (
+        lift_row(
+            Group("tenure", "unknown", 900, 80, {"churn": 90}), BY_NAME["tenure"], "churn", 0.04
+        )
+        is None
+    )
 
 
 def test_ranking_puts_small_groups_last_and_lists_the_same_accounts_once() -> None:
@@ -100,7 +111,11 @@ def test_the_tiny_company_has_too_few_churns_to_say_anything() -> None:
         churn = churn_signals(s, {}, {}).summary
         exp = expansion(s, {}, {}).summary
     assert isinstance(churn, dict) and isinstance(exp, dict)
-    assert (churn["n"], churn["events"], churn["accounts"]) == (18, 1, 4)  # A, C, D: January–May; B: January–March
+    assert (churn["n"], churn["events"], churn["accounts"]) == (
+        18,
+        1,
+        4,
+    )  # A, C, D: January–May; B: January–March
     assert churn["base_rate"] == pytest.approx(1 / 18)
     assert "trop peu" in churn["reason"] and "minimum 20" in churn["reason"]
     assert churn["holdout"] is None and churn["signals"] == []
@@ -152,7 +167,10 @@ def test_demo_decoy_is_not_in_the_top_3(demo_s: dict[str, Any]) -> None:
     truth = json.loads((Path(demo_s["data"]) / "truth.json").read_text(encoding="utf-8"))
     decoys = {d["attribute"] for d in truth["decoys"]}
     assert decoys == {"region"}
-    for summary, key in ((demo_s["churn"].summary, "signals"), (demo_s["expansion"].summary, "triggers")):
+    for summary, key in (
+        (demo_s["churn"].summary, "signals"),
+        (demo_s["expansion"].summary, "triggers"),
+    ):
         assert decoys.isdisjoint(x["feature"] for x in summary[key][:3])
 
 
