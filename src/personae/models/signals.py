@@ -142,6 +142,8 @@ def analyse(session: MetricsSession, outcome: str) -> tuple[dict[str, Any], pd.D
         "accounts": prep.accounts,
         "dropped": list(prep.panel.dropped),
     }
+    if prep.panel.notes:
+        summary["notes"] = list(prep.panel.notes)
     none, few, every = OUTCOME_TEXT[outcome]
     if n == 0:
         summary["reason"] = "aucun mois payant suivi d'un mois connu : pas de panel à analyser"
