@@ -336,6 +336,26 @@ CHURN_SIGNALS: tuple[dict[str, object], ...] = (
 ACTIVITY_DECLINE_MONTHS = 3
 ACTIVITY_DECLINE_FACTOR = 0.5
 SUPPORT_SURGE_FACTOR = 3.0
+UPGRADE_SURGE_MONTHS = 2
+UPGRADE_SURGE_FACTOR = 2.5
+EXPANSION_SIGNALS: tuple[dict[str, object], ...] = (
+    {
+        "name": "usage_surge",
+        "table": "activity",
+        "months_before_upgrade": UPGRADE_SURGE_MONTHS,
+        "rate_multiplier": UPGRADE_SURGE_FACTOR,
+        "help": "usage events per month are 2.5 times as many over the 2 service months "
+        "before a plan upgrade",
+    },
+)
+DECOYS: tuple[dict[str, object], ...] = (
+    {
+        "attribute": "region",
+        "column": "country",
+        "help": "the country is drawn from one distribution for every account, independently "
+        "of segment, churn, plan changes and usage: no signal may rank it",
+    },
+)
 CHURN_REASON_MISSING = 0.08
 
 STAGES: tuple[str, ...] = ("lead", "mql", "sql", "demo", "proposal", "negotiation")

@@ -94,6 +94,8 @@ def truth(
             "at_most": 1,
         },
         "churn_signals": list(qf.CHURN_SIGNALS),
+        "expansion_signals": list(qf.EXPANSION_SIGNALS),
+        "decoys": list(qf.DECOYS),
         "churn_reason_missing": qf.CHURN_REASON_MISSING,
         "stages": {
             "order": list(qf.STAGES),

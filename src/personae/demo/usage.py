@@ -3,7 +3,9 @@
 Each account has its own event rate, ``Gamma(2, mean / 2)`` around its segment's mean
 per service month; each service month draws a Poisson number of events. Over the last
 :data:`company.ACTIVITY_DECLINE_MONTHS` service months before a churn, the rate is
-multiplied by :data:`company.ACTIVITY_DECLINE_FACTOR`: the planted churn signal.
+multiplied by :data:`company.ACTIVITY_DECLINE_FACTOR`: the planted churn signal. Over the
+:data:`company.UPGRADE_SURGE_MONTHS` service months before a plan upgrade, it is multiplied
+by :data:`company.UPGRADE_SURGE_FACTOR`: the planted expansion trigger.
 """
 
 from __future__ import annotations
@@ -37,6 +39,17 @@ def before_churn(spells: Spells, months: int) -> Bools:
     return spells.churned[:, None] & (k >= spells.length[:, None] - months)
 
 
+def before_upgrade(spells: Spells, months: int) -> Bools:
+    """(spells, N_MONTHS): the ``months`` service months before a plan upgrade in the spell."""
+    k = np.arange(qf.N_MONTHS)[None, :]
+    up = np.zeros(spells.plan.shape, dtype=np.bool_)
+    up[:, 1:] = (spells.plan[:, 1:] > spells.plan[:, :-1]) & (k[:, 1:] < spells.months[:, None])
+    out = np.zeros_like(up)
+    for lag in range(1, months + 1):  # month k is before an upgrade at k + lag
+        out[:, :-lag] |= up[:, lag:]
+    return out
+
+
 @dataclass(frozen=True)
 class Events:
     account: Ints
@@ -51,6 +64,9 @@ def activity(rng: np.random.Generator, spells: Spells, rate: Floats) -> Events:
     active = k < spells.months[:, None]
     factor = np.where(
         before_churn(spells, qf.ACTIVITY_DECLINE_MONTHS), qf.ACTIVITY_DECLINE_FACTOR, 1.0
+    )
+    factor = factor * np.where(
+        before_upgrade(spells, qf.UPGRADE_SURGE_MONTHS), qf.UPGRADE_SURGE_FACTOR, 1.0
     )
     rows, kk = np.nonzero(active)
     count = rng.poisson(rate[spells.account[rows]] * factor[rows, kk])

@@ -25,6 +25,7 @@ from personae.fill import (  # noqa: F401  each part registers its rules on impo
     overview,
     personas,
     segments,
+    signals,
     top_clients,
 )
 from personae.fill._rule import RULES, Metrics, Rule

@@ -17,6 +17,9 @@ from typing import Any
 import pandas as pd
 
 from personae.metrics import MetricsSession
+from personae.models import commonalities as _commonalities
+from personae.models import expansion as _expansion
+from personae.models import signals as _signals
 from personae.models.journey_people import journey_people_step
 from personae.models.ltv import ltv
 from personae.models.output import ModelOutput
@@ -39,6 +42,9 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("ltv", ltv),  # first: the ICP reads it
     ("personas", personas_step),
     ("journey_people", journey_people_step),
+    ("churn_signals", _signals.churn_signals),
+    ("expansion", _expansion.expansion),
+    ("commonalities", _commonalities.commonalities),
 )
 
 

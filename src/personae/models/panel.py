@@ -1,0 +1,259 @@
+"""The account-month panel of the churn and expansion models (DESIGN §5, Carl Gold's method).
+
+One row per paying account-month (MRR > 0 at the month's evaluation date, from the MRR
+grid), built in SQL and stored as a temporary table of the session (dropped at close):
+
+- ``events``, ``quantity``, ``active_days``, ``users``: usage of the calendar month from the
+  activity table (events, summed quantity, distinct days, distinct ``contact_id``);
+- ``events_3m``, ``events_6m``, ``quantity_3m``: the account's own monthly average over the
+  3 (6) months before — NULL until it has been paying for that many months before;
+- ``support_90d``: support notes (``kind = support``) dated in the 90 days up to the month's
+  evaluation date;
+- ``mrr``, ``mrr_3m_ago`` (NULL when it was not paying then), ``tenure`` (months since its
+  first paying month, this one counted), ``plan_months`` (1, 3, 12: the most frequent
+  period length of its recurring invoices);
+- firmographics from the session's accounts table (segment, size band, industry, region,
+  kind, acquisition channel);
+- ``b_<feature>``: each feature's group key (:mod:`personae.models.features`);
+- outcomes for every month before T's: ``churn`` (MRR > 0 now, none the next month) and
+  ``expansion`` (MRR up the next month); NULL in T's month, which the models score.
+
+A table that is absent (activity, notes) drops its features; :attr:`Panel.dropped` says
+which and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.types as ir
+
+from personae.metrics import MetricsSession
+from personae.metrics.mrr import DAYS_PER_MONTH, EPSILON, MONTHS_TABLE
+from personae.metrics.query import scalar
+from personae.models.features import Feature, available
+
+PANEL_TABLE = "personae_signals_panel"
+RAW_TABLE = "personae_signals_raw"
+USAGE_TABLE = "personae_signals_usage"
+FAMILY = "signals"
+SUPPORT_DAYS = 90
+EXACT_DISTINCT_EVENTS = 5_000_000  # above, distinct users are counted as hashed bits
+USER_BITS = 62
+USAGE_FEATURES = ("events", "quantity", "active_days", "users", "events_3m", "events_6m")
+FIRMOGRAPHICS = ("segment", "size_band", "industry", "region", "kind", "acquisition_channel")
+
+
+@dataclass
+class Panel:
+    """The materialised panel and what it holds."""
+
+    table: ibis.Table
+    idx_t: int  # T's month: the rows to score, without outcome
+    has_usage: bool
+    has_support: bool
+    dropped: list[str] = field(default_factory=list)  # French: the features left out, and why
+    notes: list[str] = field(default_factory=list)  # French: how a feature was estimated
+
+    @property
+    def labelled(self) -> ibis.Table:
+        """The rows whose next month is known (every month before T's)."""
+        return self.table.filter(self.table.month_idx < self.idx_t)
+
+    @property
+    def current(self) -> ibis.Table:
+        """T's month: the accounts paying now."""
+        return self.table.filter(self.table.month_idx == self.idx_t)
+
+
+def _without(t: ibis.Table, *columns: str) -> ibis.Table:
+    """``t`` without ``columns``, as an explicit column list (``drop`` of several columns
+    compiles them in set order, which changes between runs, and so would the provenance)."""
+    return t.select(*(c for c in t.columns if c not in columns))
+
+
+def _bit_count(mask: ir.IntegerValue, bits: int = 31) -> ir.IntegerValue:
+    """The number of bits set among the ``bits`` lowest of ``mask``."""
+    total: ir.IntegerValue = ibis.literal(0, "int64")
+    for k in range(bits):
+        total = total + ((mask >> k) & 1)
+    return total
+
+
+def _month_of(ts: ir.TimestampValue | ir.DateValue) -> ir.IntegerValue:
+    return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
+
+
+def _usage(session: MetricsSession, base: ibis.Table, exact: bool = True) -> ibis.Table:
+    """Usage of each panel row's month and its averages over the 3 and 6 months before.
+
+    ``exact=False`` counts users as hashed bits (see below); days are always exact.
+    """
+    cal = session.ctx.cal
+    act = session.ctx.tables["activity"]
+    # DuckDB 2.0 groups EXTRACT(… FROM a TIMESTAMP_S) wrongly (Parquet seconds): cast first
+    act = act.mutate(ts=act.timestamp.cast("timestamp"))
+    act = act.filter(act.ts.date() <= cal.t)
+    # active days: the OR of one bit per day of the month, counted (exact, and as cheap as
+    # a sum: distinct counts cost seven times a plain scan on tens of millions of events)
+    day_bit = ibis.literal(1, "int64") << (act.ts.day().cast("int64") - 1)
+    # users: exact distinct count, or above EXACT_DISTINCT_EVENTS one of 62 bits per
+    # contact (by hash) counted the same way: exact unless two of an account's users of the
+    # month share a bit, which a few users among 62 bits rarely do
+    slot = (act.contact_id.hash() % USER_BITS + USER_BITS) % USER_BITS
+    user_bit = ibis.ifelse(
+        act.contact_id.notnull(), ibis.literal(1, "int64") << slot.cast("int64"), 0
+    )
+    users = act.contact_id.nunique() if exact else _bit_count(user_bit.bit_or(), USER_BITS)
+    per = act.group_by(account_id=act.account_id, u_idx=_month_of(act.ts)).aggregate(
+        u_events=act.count(),
+        u_quantity=act.quantity.fill_null(1.0).sum(),
+        u_days=_bit_count(day_bit.bit_or()),
+        u_users=users,
+    )
+    keys = base.select("account_id", "month_idx")
+    now = keys.left_join(
+        per, [keys.account_id == per.account_id, keys.month_idx == per.u_idx]
+    ).select(
+        "account_id",
+        "month_idx",
+        events=ibis.coalesce(per.u_events, 0),
+        quantity=ibis.coalesce(per.u_quantity, 0.0),
+        active_days=ibis.coalesce(per.u_days, 0),
+        users=ibis.coalesce(per.u_users, 0),
+    )
+
+    # the 3 (6) months before, as RANGE windows over the account's paying months: one
+    # sorted pass instead of a range join (a month that was not paying adds no row)
+    def before(months: int) -> ibis.Window:
+        return ibis.window(group_by=now.account_id, order_by=now.month_idx, range=(-months, -1))
+
+    out = now.mutate(
+        ev3=now.events.sum().over(before(3)),
+        ev6=now.events.sum().over(before(6)),
+        q3=now.quantity.sum().over(before(3)),
+    )
+    return out
+
+
+def _support(session: MetricsSession, base: ibis.Table) -> ibis.Table:
+    """Support notes dated in the 90 days up to each panel row's evaluation date."""
+    notes = session.ctx.tables["notes"]
+    support = notes.filter(notes.kind.lower().strip() == "support").select(
+        s_account=notes.account_id, s_date=notes.date
+    )
+    months = session.ctx.con.table(MONTHS_TABLE)
+    keys = base.select("account_id", "month_idx").join(months, "month_idx")
+    hit = keys.join(
+        support,
+        [
+            keys.account_id == support.s_account,
+            support.s_date <= keys.at,
+            support.s_date > keys.at - ibis.interval(days=SUPPORT_DAYS),
+        ],
+    )
+    return hit.group_by(["account_id", "month_idx"]).aggregate(support_90d=hit.count())
+
+
+def plan_months(session: MetricsSession) -> ibis.Table:
+    """The most frequent billing period, in months, of each account's recurring invoices
+    (prorated lines of a plan change are shorter; they are the exception)."""
+    r = session.ctx.tables["revenue"]
+    r = r.filter(
+        r.recurring.fill_null(True)
+        & (r.amount > 0)
+        & r.period_start.notnull()
+        & (r.period_start <= session.ctx.cal.t)
+    )
+    days = r.period_end.epoch_days() - r.period_start.epoch_days()
+    n = ibis.greatest((days / DAYS_PER_MONTH).round(), 1).cast("int64")
+    lines = r.select("account_id", n=n)
+    per = lines.group_by(["account_id", "n"]).aggregate(lines_n=lines.count())
+    # ties go to the longer period: deterministic on every engine
+    return per.group_by("account_id").aggregate(
+        plan_months=per.n.argmax(per.lines_n * 1000 + per.n)
+    )
+
+
+def build_panel(session: MetricsSession) -> Panel:
+    """Materialise the panel as a temporary table of the session."""
+    ctx, grid = session.ctx, session.grid
+    idx_t = ctx.cal.idx_t
+    nxt = grid.select("account_id", month_idx=grid.month_idx - 1, next_mrr=grid.mrr)
+    back = grid.select("account_id", month_idx=grid.month_idx + 3, mrr_3m_ago=grid.mrr)
+    first = grid.group_by("account_id").aggregate(first_idx=grid.month_idx.min())
+    base = grid.filter(grid.month_idx <= idx_t)
+    p = (
+        base.left_join(nxt, ["account_id", "month_idx"])
+        .pipe(_without, "account_id_right", "month_idx_right")
+        .left_join(back, ["account_id", "month_idx"])
+        .pipe(_without, "account_id_right", "month_idx_right")
+        .join(first, "account_id")
+    )
+    labelled = p.month_idx < idx_t
+    next_mrr = p.next_mrr.fill_null(0.0)
+    p = p.mutate(
+        tenure=(p.month_idx - p.first_idx + 1).cast("int64"),
+        churn=ibis.ifelse(labelled, (next_mrr <= EPSILON).cast("int8"), ibis.null("int8")),
+        expansion=ibis.ifelse(
+            labelled, (next_mrr > p.mrr + EPSILON).cast("int8"), ibis.null("int8")
+        ),
+    ).pipe(_without, "first_idx", "next_mrr")
+
+    plan = plan_months(session)
+    p = p.left_join(plan, "account_id").pipe(_without, "account_id_right")
+    a = session.accounts
+    firm = a.select("account_id", *FIRMOGRAPHICS[:-1], acquisition_channel=a.acquisition_channel)
+    p = p.left_join(firm, "account_id").pipe(_without, "account_id_right")
+    p = p.mutate(
+        acquisition_channel=p.acquisition_channel.strip().nullif("").fill_null("Non renseigné")
+    )
+
+    dropped: list[str] = []
+    events = int(scalar(ctx.tables["activity"].count())) if ctx.has("activity") else 0
+    has_usage = events > 0
+    notes: list[str] = []
+    if has_usage:
+        exact = events <= EXACT_DISTINCT_EVENTS
+        if not exact:
+            notes.append(
+                f"utilisateurs distincts estimés (un bit par utilisateur haché) : plus de "
+                f"{EXACT_DISTINCT_EVENTS // 1_000_000} millions d'événements d'usage"
+            )
+        u = ctx.materialize(FAMILY, USAGE_TABLE, _usage(session, base, exact))
+        p = p.left_join(u, ["account_id", "month_idx"]).pipe(
+            _without, "account_id_right", "month_idx_right"
+        )
+        p = p.mutate(
+            events_3m=ibis.ifelse(p.tenure > 3, p.ev3.fill_null(0) / 3.0, ibis.null("float64")),
+            events_6m=ibis.ifelse(p.tenure > 6, p.ev6.fill_null(0) / 6.0, ibis.null("float64")),
+            quantity_3m=ibis.ifelse(p.tenure > 3, p.q3.fill_null(0.0) / 3.0, ibis.null("float64")),
+        ).pipe(_without, "ev3", "ev6", "q3")
+    else:
+        ctx.need(f"models.{FAMILY}.usage", "activity")
+        dropped.append(
+            "usage (événements, jours actifs, utilisateurs) : pas de table activity"
+            if not ctx.has("activity")
+            else "usage (événements, jours actifs, utilisateurs) : table activity vide"
+        )
+    has_support = ctx.has("notes")
+    if has_support:
+        s = _support(session, base)
+        p = p.left_join(s, ["account_id", "month_idx"]).pipe(
+            _without, "account_id_right", "month_idx_right"
+        )
+        p = p.mutate(support_90d=p.support_90d.fill_null(0))
+    else:
+        ctx.need(f"models.{FAMILY}.support", "notes")
+        dropped.append("notes de support : pas de table notes")
+    raw = ctx.materialize(FAMILY, RAW_TABLE, p)
+    # every feature's group key, computed once: b_<feature> (a second, small statement:
+    # compiling the keys on top of the joins above costs more than the copy)
+    keys = {bin_column(f): f.bins(raw) for f in available(has_usage, has_support)}
+    table = ctx.materialize(FAMILY, PANEL_TABLE, raw.mutate(**keys))
+    return Panel(table, idx_t, has_usage, has_support, dropped, notes)
+
+
+def bin_column(feature: Feature) -> str:
+    return f"b_{feature.name}"

@@ -1,0 +1,192 @@
+"""Churn signals (DESIGN §5, §6 ``models.churn_signals``) and the analysis they share with
+the expansion triggers: cohort lifts per feature, then the logistic model and its hold-out.
+
+:func:`analyse` runs one outcome ("churn": MRR > 0 this month and none the next;
+"expansion": MRR up the next month) on the session's panel (built once per session). When
+the data cannot support a model — no labelled month, no outcome, fewer than
+:data:`~personae.models.logit.MIN_EVENTS`, one class only in training — the summary carries
+a ``reason`` and no invented number.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from personae.metrics import MetricsSession
+from personae.models import logit
+from personae.models.cohorts import STRONG_LIFT, Group, cohort_stats, ranked_signals
+from personae.models.features import BEHAVIOUR, BY_NAME, CATEGORICAL, PROFILE, available
+from personae.models.logit import Floats
+from personae.models.output import ModelOutput
+from personae.models.panel import FAMILY, Panel, bin_column, build_panel
+
+MAX_REASONS = 3
+LEVEL_SHARE = 0.01  # a categorical value gets its own indicator above this share of rows
+
+OUTCOMES = ("churn", "expansion")
+OUTCOME_TEXT = {  # outcome -> (none, too few, every month)
+    "churn": ("aucun churn observé", "trop peu de churns", "des churns"),
+    "expansion": ("aucune hausse de MRR observée", "trop peu de hausses de MRR", "des hausses"),
+}
+
+
+@dataclass
+class Prepared:
+    panel: Panel
+    groups: list[Group]
+    rows: int  # labelled account-months
+    events: dict[str, int]
+    accounts: int  # accounts with a labelled month
+    levels: dict[str, list[str]] = field(default_factory=dict)
+    train: logit.Matrix | None = None  # labelled months (sampled above the cap)
+    current: logit.Matrix | None = None  # T's month, with segment, mrr and the group keys
+    sample: float | None = None
+
+
+_PREPARED: weakref.WeakKeyDictionary[MetricsSession, Prepared] = weakref.WeakKeyDictionary()
+
+
+def prepared(session: MetricsSession) -> Prepared:
+    """The panel, its cohort counts and the model matrices, built once per session."""
+    if session not in _PREPARED:
+        ctx = session.ctx
+        panel = build_panel(session)
+        features = available(panel.has_usage, panel.has_support)
+        groups = cohort_stats(ctx, panel, features)
+        first = [g for g in groups if g.feature == features[0].name]
+        lab = panel.labelled
+        prep = Prepared(
+            panel,
+            groups,
+            sum(g.months for g in first),
+            {o: sum(g.events[o] for g in first) for o in OUTCOMES},
+            int(lab.account_id.nunique().to_pyarrow().as_py()),
+        )
+        prep.levels = _levels(prep)
+        if prep.rows and any(prep.events.values()):
+            sampled, prep.sample = logit.sample_filter(lab, prep.rows)
+            prep.train = logit.pull(ctx, panel, sampled, OUTCOMES, prep.levels)
+            keys = tuple(bin_column(f) for f in features)
+            prep.current = logit.pull(
+                ctx, panel, panel.current, (), prep.levels, ("segment", "mrr", *keys)
+            )
+        _PREPARED[session] = prep
+    return _PREPARED[session]
+
+
+def _levels(prep: Prepared) -> dict[str, list[str]]:
+    """The categorical groups that get an indicator (the most frequent is the reference)."""
+    out: dict[str, list[str]] = {}
+    for name in CATEGORICAL:
+        groups = sorted(
+            (g for g in prep.groups if g.feature == name), key=lambda g: (-g.months, g.key)
+        )
+        keep = [g.key for g in groups[1:] if g.months >= LEVEL_SHARE * prep.rows]
+        if keep:
+            out[name] = keep
+    return out
+
+
+def _reasons(current: logit.Matrix, signals: list[dict[str, Any]], kinds: set[str]) -> list[str]:
+    """For every account paying now: the phrases of the strong signals on for it (by rank)."""
+    frame = current.frame
+    phrases: list[list[str]] = [[] for _ in range(len(frame))]
+    for s in signals:
+        if s["kind"] not in kinds or s["lift"] < STRONG_LIFT:
+            continue
+        on = (frame[bin_column(BY_NAME[s["feature"]])] == s["group"]).to_numpy()
+        for j in np.flatnonzero(on):
+            if len(phrases[j]) < MAX_REASONS:
+                phrases[j].append(s["phrase"])
+    return ["; ".join(p) for p in phrases]
+
+
+def _scores(
+    prep: Prepared, outcome: str
+) -> tuple[dict[str, Any] | None, str | None, Floats | None, dict[str, Any]]:
+    """Hold-out metrics (or why not), the current scores, and what the model leans on."""
+    m, cur = prep.train, prep.current
+    assert m is not None and cur is not None
+    info: dict[str, Any] = {"model_rows": len(m.month)}
+    if prep.sample is not None:
+        info["sample"] = (
+            f"échantillon déterministe de {prep.sample:.1%} des comptes (hachage de "
+            f"l'identifiant) pour rester sous {logit.MAX_MODEL_ROWS} mois-comptes"
+        )
+    metrics, reason = logit.holdout(m, outcome, prep.panel.idx_t - logit.HOLDOUT_MONTHS)
+    y = m.y[outcome]
+    if int(y.sum()) < logit.MIN_EVENTS or int(y.sum()) == len(y):
+        return metrics, reason, None, info
+    model = logit.fit(m.x, y)
+    info["coefficients"] = logit.coefficients(model, m.names)[:10]
+    p = logit.probability(model, cur.x) if len(cur.x) else np.zeros(0)
+    return metrics, reason, p, info
+
+
+def analyse(session: MetricsSession, outcome: str) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """The summary for ``outcome`` and, per account paying now, its score and reasons."""
+    prep = prepared(session)
+    n, k = prep.rows, prep.events[outcome]
+    summary: dict[str, Any] = {
+        "base_rate": None,
+        "holdout": None,
+        "signals": [],
+        "n": n,
+        "events": k,
+        "accounts": prep.accounts,
+        "dropped": list(prep.panel.dropped),
+    }
+    if prep.panel.notes:
+        summary["notes"] = list(prep.panel.notes)
+    none, few, every = OUTCOME_TEXT[outcome]
+    if n == 0:
+        summary["reason"] = "aucun mois payant suivi d'un mois connu : pas de panel à analyser"
+        return summary, None
+    summary["base_rate"] = k / n
+    if k == n:
+        summary["reason"] = f"tous les mois-comptes sont {every} : rien à comparer"
+        return summary, None
+    if k < logit.MIN_EVENTS:
+        summary["reason"] = (
+            f"{none if k == 0 else few} ({k} sur {n} mois-comptes, minimum "
+            f"{logit.MIN_EVENTS}) : pas de signal mesurable"
+        )
+        return summary, None
+    features = {f.name: f for f in available(prep.panel.has_usage, prep.panel.has_support)}
+    signals = ranked_signals(prep.groups, features, outcome, k / n)
+    summary["signals"] = signals
+    holdout, reason, scores, info = _scores(prep, outcome)
+    summary["holdout"] = holdout
+    summary.update(info)
+    if reason is not None:
+        summary["holdout_reason"] = reason
+    assert prep.current is not None
+    kinds = {BEHAVIOUR, PROFILE} if outcome == "churn" else {BEHAVIOUR}
+    frame = pd.DataFrame(
+        {
+            "account_id": prep.current.frame["account_id"],
+            "score": np.round(scores, 4) if scores is not None else np.nan,
+            "reasons": _reasons(prep.current, signals, kinds),
+        }
+    )
+    return summary, frame
+
+
+def churn_signals(
+    session: MetricsSession, metrics: Mapping[str, Any], models: Mapping[str, Any]
+) -> ModelOutput:
+    """``models.churn_signals`` and the accounts' ``churn_risk`` with its reasons."""
+    summary, frame = analyse(session, "churn")
+    if frame is None:
+        return ModelOutput(summary)
+    accounts = frame.rename(columns={"score": "churn_risk", "reasons": "churn_risk_reasons"})
+    return ModelOutput(summary, accounts[["account_id", "churn_risk", "churn_risk_reasons"]])
+
+
+__all__ = ["FAMILY", "analyse", "churn_signals", "prepared"]
