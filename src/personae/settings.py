@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -68,6 +69,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Deal stage (lower case) -> template phase (Awareness, Consideration, Decision).",
     ),
     Setting("top_industries", 5, "Industries listed by name before 'Autres'."),
+    Setting(
+        "icp_naf_codes",
+        [],
+        "The ICP's NAF codes, stated by a person (exact codes such as '62.01Z' or prefixes "
+        "such as '49.4'); empty = derived from the best customers.",
+    ),
+    Setting(
+        "icp_employees",
+        "",
+        "The ICP's headcount range, stated by a person ('10-49', '250-'); empty = derived "
+        "from the best customers.",
+    ),
+    Setting(
+        "market_file",
+        "",
+        "INSEE SIRENE StockUniteLegale (CSV, zipped CSV or Parquet) counted for the TAM; "
+        "empty = the data folder's market table, if any.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -86,11 +105,15 @@ class Settings:
     segment_rules: tuple[dict[str, Any], ...] = ()
     journey_phases: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_JOURNEY_PHASES))
     top_industries: int = 5
+    icp_naf_codes: tuple[str, ...] = ()
+    icp_employees: tuple[int, int | None] | None = None
+    market_file: str = ""
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
 
+_PARSED = ("icp_naf_codes", "icp_employees")
 _CHOICES = {
     "active_basis": {"auto", "activity", "revenue"},
     "segment_by": {"auto", "column", "rules", "size", "industry", "region"},
@@ -116,6 +139,21 @@ def _coerce(name: str, value: Any, file: str) -> Any:
         if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
             raise bad
         return tuple(value)
+    if name == "icp_naf_codes":
+        if isinstance(value, str):
+            value = [v for v in value.replace(";", ",").split(",")]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise bad
+        return tuple(v.strip().upper() for v in value if v.strip())
+    if name == "icp_employees":
+        if value in ("", None):
+            return None
+        if isinstance(value, tuple):
+            return value
+        parsed = parse_employees(str(value))
+        if parsed is None:
+            raise bad
+        return parsed
     if name == "journey_phases":
         if not isinstance(value, dict):
             raise bad
@@ -135,6 +173,19 @@ def _coerce(name: str, value: Any, file: str) -> Any:
             raise bad
         return float(value)
     return value
+
+
+def parse_employees(text: str) -> tuple[int, int | None] | None:
+    """A headcount range: ``10-49`` → (10, 49), ``250-`` or ``250+`` → (250, None)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(?:-|–|à)\s*(\d*)\s*(?:employés|salariés)?\s*", text)
+    if m is None:
+        m = re.fullmatch(r"\s*(\d+)\s*\+\s*", text)
+        return None if m is None else (int(m.group(1)), None)
+    lo = int(m.group(1))
+    hi = int(m.group(2)) if m.group(2) else None
+    if hi is not None and hi < lo:
+        return None
+    return lo, hi
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
@@ -161,7 +212,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
                 ],
             )
         values = {k: _coerce(k, v, file) for k, v in table.items()}
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    for k, v in overrides.items():
+        if v is not None:
+            values[k] = _coerce(k, v, "overrides") if k in _PARSED else v
     names = {f.name for f in fields(Settings)}
     assert names == set(_BY_NAME), "SETTINGS and Settings must list the same names"
     return Settings(**values)

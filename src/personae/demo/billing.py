@@ -112,14 +112,17 @@ class Spells:
         return np.where(k[None, :] < self.months[:, None], price, 0.0)
 
 
-def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
-    """Spells for customers ``0 … len(segment) - 1`` (local account indices)."""
+def simulate(rng: np.random.Generator, segment: Ints, icp: Bools | None = None) -> Spells:
+    """Spells for customers ``0 … len(segment) - 1`` (local account indices); ``icp``
+    marks the customers of the planted ICP cell (higher plans, add-on, lower churn)."""
     n = len(segment)
+    icp = np.zeros(n, dtype=np.bool_) if icp is None else icp
+    hazard = _SEG_HAZARD[segment] * np.where(icp, qf.ICP_CHURN_FACTOR, 1.0)
     start = categorical(rng, _MONTH_WEIGHTS, n)
     interval = categorical_by(rng, _BILLING_MIX, segment)
-    addon = rng.random(n) < _SEG_ADDON[segment]
+    addon = (rng.random(n) < _SEG_ADDON[segment]) | icp
     day = rng.integers(1, 32, n)
-    length = rng.geometric(_SEG_HAZARD[segment])
+    length = rng.geometric(hazard)
     churned = start + length <= qf.N_MONTHS - 1
 
     # reactivation: a churned first spell comes back once, after 1–18 month ends at zero
@@ -129,7 +132,7 @@ def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
     start2 = start + length + gap
     again = np.flatnonzero(comes_back & (start2 <= qf.N_MONTHS - 1))
     day2 = rng.integers(1, 32, n)
-    length2 = rng.geometric(_SEG_HAZARD[segment])
+    length2 = rng.geometric(hazard)
 
     account = np.concatenate([np.arange(n, dtype=np.int64), again])
     seg = segment[account]
@@ -139,6 +142,9 @@ def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
     first = np.zeros(len(account), dtype=np.bool_)
     first[:n] = True
     plan = _plan_paths(rng, seg)
+    plan = np.where(
+        icp[account][:, None], np.minimum(plan + qf.ICP_PLAN_STEPS, _SEG_HI[seg][:, None]), plan
+    )
     return Spells(
         account=account,
         segment=seg,

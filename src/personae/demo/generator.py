@@ -143,13 +143,13 @@ def chunk_tables(seed: int, index: int, n: int) -> dict[str, pa.Table]:
     open_local = n + len(seg_lost) + np.arange(len(seg_open))
     lead_local = n + len(seg_lost) + len(seg_open) + np.arange(len(seg_lead))
 
-    spells = billing.simulate(r_bill, seg_c)
+    columns = accounts.firmographics(r_firm, segment)
+    spells = billing.simulate(r_bill, seg_c, accounts.in_icp_cell(columns)[:n])
     lines = billing.invoices(r_bill, spells)
     first_rows = np.arange(n)
     first_day = spells.period_start(np.zeros(n, np.int64), first_rows)
 
     # accounts
-    columns = accounts.firmographics(r_firm, segment)
     last = np.arange(n)
     last[spells.account[n:]] = n + np.arange(len(spells.account) - n)
     gone = spells.churned[last]

@@ -18,6 +18,7 @@ from personae.fill import (  # noqa: F401  each part registers its rules on impo
     churn,
     expansion,
     firmographics,
+    icp,
     journey,
     lost,
     overview,
@@ -51,6 +52,8 @@ DATA_QUESTIONS: frozenset[str] = frozenset(
     aid for r in RULES for aid in r.writes if _is_question(aid)
 )
 _AWAITED: dict[str, str] = {a.question: a.model for a in AWAITED}
+# What else gives a table's answers, beside the table itself.
+_ALTERNATIVE = {"market": " (ou réglage market_file : fichier SIRENE StockUniteLegale)"}
 
 
 def answers_from_metrics(q: Questionnaire, m: Metrics) -> Filled:
@@ -79,6 +82,7 @@ def why_missing(qid: str, m: Metrics) -> str:
         for need in r.needs:
             if need.unmet_in(records):
                 what = f"table {need.table}" if need.column is None else f"colonne {need}"
+                what += _ALTERNATIVE.get(need.table, "")
                 return f"{what} absente des données, ou réponse manuelle"
     if qid in _AWAITED:
         return f"réponse manuelle ({_AWAITED[qid]} n'est pas encore calculé)"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from personae.fill._rule import Awaited
 
 AWAITED: tuple[Awaited, ...] = (
-    Awaited("6.3", "le score ICP"),
-    Awaited("6.4", "le TAM ICP (fichier marché)"),
     Awaited("9.2", "l'analyse des points communs du top 10"),
     Awaited("10.5", "le modèle de signaux de churn"),
     Awaited("11.4", "l'analyse des déclencheurs d'expansion"),

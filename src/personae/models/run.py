@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 
 from personae.metrics import MetricsSession
+from personae.models.icp import icp
+from personae.models.market import tam
 
 
 @dataclass
@@ -35,7 +37,10 @@ Step = Callable[[MetricsSession, Mapping[str, Any], Mapping[str, Any]], ModelOut
 
 # (name, step): name is the key under ``models``; a step gets (session, metrics, summaries so
 # far). Add a model by adding its line here.
-STEPS: tuple[tuple[str, Step], ...] = ()
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("icp", icp),  # after ltv when present: it reads models.ltv
+    ("tam", tam),  # after icp: it counts the ICP's criteria in the market file
+)
 
 
 def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Models:
