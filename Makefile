@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report golden
+.PHONY: test lint bench bench-data bench-report bench-tam golden
 
 # The whole test suite (what CI runs).
 test:
@@ -19,6 +19,10 @@ bench-data:
 # Time the full report on demo S and M (add L with BENCH_ARGS="--sizes S M L --record").
 bench-report:
 	uv run python benchmarks/bench_report.py $(BENCH_ARGS)
+
+# Time the TAM count on a 30 M-row SIRENE-shaped Parquet file (built once in benchmarks/out/).
+bench-tam:
+	uv run python benchmarks/bench_tam.py --record $(BENCH_ARGS)
 
 bench: bench-data bench-report
 

@@ -59,6 +59,7 @@ def compute_dossier(
         with MetricsSession(ds.con, ds.tables, settings) as session:
             metrics = session.compute()
             models = compute_models(session, metrics)
+            metrics["provenance"] = session.ctx.provenance_map()  # with the models' SQL
             accounts = account_rows(session.account_base(), models.accounts)
     finally:
         ds.con.disconnect()

@@ -155,6 +155,17 @@ def test_demo_planted_cell_leads_the_profile(demo: tuple[Any, dict[str, Any]]) -
     comp = icp["comparison"]
     assert comp["icp"]["ltv"] > 3 * comp["rest"]["ltv"]  # worth several times the others
     assert planted in d.answers["6.1"].value
-    assert d.answers["6.2"].value.startswith("Clients ICP face aux autres clients : LTV")
+    assert d.answers["6.2"].value.startswith("Clients ICP comparés aux autres clients : LTV")
     assert set(d.accounts.icp_tier.dropna()) == {"A", "B", "C", "D"}
     assert d.accounts.icp_score.between(0, 100).all()
+
+
+def test_demo_tam_is_the_planted_count(demo: tuple[Any, dict[str, Any]]) -> None:
+    d, truth = demo
+    market = truth["market"]
+    tam = d.models["tam"]
+    assert sorted(tam["filters"]["naf_codes"]) == market["icp_naf_codes"]
+    assert tam["filters"]["tranches"] == market["icp_tranches"]
+    assert tam["count"] == market["icp_tam"] > 0
+    assert d.answers["6.4"].value.startswith(f"{market['icp_tam']} entreprises actives")
+    assert d.answers["6.tam_icp"].value == market["icp_tam"]

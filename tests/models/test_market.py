@@ -8,7 +8,10 @@ from pathlib import Path
 import duckdb
 import ibis
 import pytest
+from typer.testing import CliRunner
 
+from personae.cli import app
+from personae.errors import ImportFormatError
 from personae.importers import import_sirene
 from personae.models.market import count_tam, open_market, tranches_within
 from personae.pipeline import compute_dossier
@@ -137,4 +140,22 @@ def test_tam_in_the_dossier_and_without_market(tmp_path: Path, sirene: dict[str,
     expected = _direct(sirene["parquet"], ["49.4"], ["11", "12"])
     assert d.models["tam"]["count"] == expected
     text = d.answers["6.4"].value
-    assert "StockUniteLegale.parquet" in text and "2025-11-09" in text and "49.4" in text
+    assert "StockUniteLegale.parquet (réglage market_file)" in text and "49.4" in text
+    assert "à jour au 9 novembre 2025" in text
+
+
+def test_import_sirene_refuses_another_file(tmp_path: Path) -> None:
+    other = tmp_path / "companies.csv"
+    other.write_text("Name,Industry\nAcme,Retail\n", encoding="utf-8")
+    with pytest.raises(ImportFormatError) as err:
+        import_sirene([other], tmp_path / "out")
+    assert "etatAdministratifUniteLegale" in str(err.value)
+    assert not (tmp_path / "out" / "market.parquet").exists()
+
+
+def test_cli_import_sirene(sirene: dict[str, Path], tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["import", "sirene", str(sirene["csv"]), "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "market.parquet").exists()

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from personae.demo import accounts, billing, deals, notes, people, usage
+from personae.demo import accounts, billing, deals, market, notes, people, usage
 from personae.demo import company as qf
 from personae.demo.dates import AS_OF_DAY, DAY_SECONDS
 from personae.demo.draw import Ints, categorical, categorical_by, mix_table
@@ -91,8 +91,10 @@ def generate(
             if progress is not None:
                 progress("customers", done, total)
         rows = dict(writer.rows)
+    planted = truth(size, seed, total, rows, {k: asdict(v) for k, v in SIZES.items()})
+    planted["market"] = market.write_market(data, seed, market.UNITS[size])
     text = json.dumps(
-        truth(size, seed, total, rows, {k: asdict(v) for k, v in SIZES.items()}),
+        planted,
         ensure_ascii=False,
         indent=2,
     )

@@ -69,7 +69,8 @@ def tranches_within(employees: tuple[int, int | None] | None) -> list[str]:
 
 
 def _naf_key(col: ibis.Value) -> ibis.Value:
-    return col.cast("string").upper().replace(".", "").strip()
+    """``62.01Z`` → ``6201Z`` (INSEE writes the codes in capitals, without spaces)."""
+    return col.cast("string").replace(".", "")
 
 
 def open_market(con: ibis.BaseBackend, path: Path) -> ibis.Table:
@@ -130,23 +131,27 @@ def _zip_table(con: ibis.BaseBackend, path: Path) -> ibis.Table:
 def count_tam(
     market: ibis.Table, naf_codes: tuple[str, ...], employees: tuple[int, int | None] | None
 ) -> dict[str, Any]:
-    """Active units matching the NAF codes (or prefixes) and lying inside the range."""
-    naf = _naf_key(market[NAF]).nullif("")
-    if NAF25 in market.columns:
-        naf = naf.fill_null(_naf_key(market[NAF25]).nullif(""))
-    cond = market[STATE] == "A"
-    if naf_codes:
-        keys = [c.upper().replace(".", "").strip() for c in naf_codes]
-        cond &= ibis.or_(*(naf.startswith(k) for k in keys))
+    """Active units matching the NAF codes (or prefixes) and lying inside the range.
+
+    One scan (a zipped CSV can be read only once): the NAF codes are normalised inside a
+    CASE, so only for the rows that pass the cheap equality tests (state, tranche).
+    """
     codes = tranches_within(employees) if employees is not None else []
+    cheap = market[STATE] == "A"
     if employees is not None:  # no range stated: every unit, employer or not (NN, empty)
-        cond &= market[TRANCHE].cast("string").isin(codes)
-    latest = market[UPDATED].cast("string").max() if UPDATED in market.columns else None
-    agg = (
-        market.aggregate(count=cond.sum(), rows=market.count(), latest=latest)
-        if latest is not None
-        else market.aggregate(count=cond.sum(), rows=market.count())
-    )
+        cheap &= market[TRANCHE].cast("string").isin(codes)
+    match: ibis.Value = ibis.literal(True)
+    if naf_codes:
+        naf = _naf_key(market[NAF]).nullif("")
+        if NAF25 in market.columns:
+            naf = naf.fill_null(_naf_key(market[NAF25]).nullif(""))
+        keys = [c.upper().replace(".", "").strip() for c in naf_codes]
+        match = ibis.or_(*(naf.startswith(k) for k in keys)).fill_null(False)
+    hit = ibis.ifelse(cheap.fill_null(False), match, False)
+    metrics: dict[str, Any] = {"count": hit.sum(), "rows": market.count()}
+    if UPDATED in market.columns:
+        metrics["latest"] = market[UPDATED].cast("string").max()
+    agg = market.aggregate(**metrics)
     row = agg.to_pyarrow().to_pylist()[0]
     return {
         "sql": str(ibis.to_sql(agg)),
@@ -169,12 +174,29 @@ def tam(session: Any, metrics: Mapping[str, Any], summaries: Mapping[str, Any]) 
         return ModelOutput(
             {
                 "count": None,
+                "missing": "market",
                 "reason": "aucun fichier marché : réglage market_file ou table market "
                 "(SIRENE StockUniteLegale) absents",
             }
         )
-    if not criteria or not (criteria.get("naf_codes") or criteria.get("employees")):
+    if not criteria:
+        return ModelOutput(
+            {
+                "count": None,
+                "reason": "pas d'ICP à compter, ni dégagé des clients ni déclaré (réglages "
+                "icp_naf_codes et icp_employees)",
+            }
+        )
+    if not (criteria.get("naf_codes") or criteria.get("employees")):
         return ModelOutput({"count": None, "reason": "l'ICP n'a ni code NAF ni effectif"})
+    if criteria.get("industries") and not criteria.get("naf_codes"):
+        return ModelOutput(
+            {
+                "count": None,
+                "reason": "les meilleurs clients du secteur de l'ICP n'ont pas de code NAF "
+                "(colonne naf_code) : réglage icp_naf_codes pour le préciser",
+            }
+        )
     naf_codes = tuple(criteria.get("naf_codes") or ())
     emp = criteria.get("employees")
     employees = None if emp is None else (int(emp[0]), None if emp[1] is None else int(emp[1]))
