@@ -187,7 +187,9 @@ def icp_profile(m: Metrics) -> dict[str, Any]:
     profile = (icp.get("profile") or [])[skip:]
     others = [r for r in profile if r["attribute"] not in stated][:3]
     if others:
-        traits = [f"{r['label'].lower()} {r['value']} ({_lift(r)})" for r in others]
+        traits = [
+            f"{r['label'][0].lower()}{r['label'][1:]} {r['value']} ({_lift(r)})" for r in others
+        ]
         text += " Autres traits des meilleurs clients : " + " ; ".join(traits) + "."
     if icp.get("status") == "ok":
         text += f" (Meilleurs clients : {icp['best_definition']}.)"
