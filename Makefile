@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report bench-models bench-ltv golden docs screenshots
+.PHONY: test lint bench bench-data bench-report bench-models bench-ltv bench-tam golden docs screenshots
 
 # The whole test suite (what CI runs).
 test:
@@ -29,6 +29,10 @@ bench-models:
 # The ltv model step on demo M (figures in RESULTS.md under the models section).
 bench-ltv:
 	uv run python benchmarks/bench_ltv_step.py $(BENCH_ARGS)
+
+# Time the TAM count on a 30 M-row SIRENE-shaped Parquet file (built once in benchmarks/out/).
+bench-tam:
+	uv run python benchmarks/bench_tam.py --record $(BENCH_ARGS)
 
 bench: bench-data bench-report
 

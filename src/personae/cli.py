@@ -214,11 +214,16 @@ def validate(
 @app.command("import")
 @_handled
 def import_(
-    source: Annotated[str, typer.Argument(help="hubspot or stripe.")],
-    files: Annotated[list[Path], typer.Argument(help="The export files (CSV).")],
+    source: Annotated[str, typer.Argument(help="hubspot, stripe or sirene.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="The export files (CSV; sirene: StockUniteLegale CSV, zip or Parquet)."
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="Folder for the canonical tables.")],
 ) -> None:
-    """Turn HubSpot or Stripe exports into canonical tables."""
+    """Turn HubSpot or Stripe exports, or INSEE's SIRENE stock, into canonical tables."""
     from personae.importers import IMPORTERS, ImporterWarning
 
     if source not in IMPORTERS:

@@ -10,6 +10,7 @@ init`` read), the checks :func:`load_settings` makes, and the ``personae.toml`` 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
@@ -98,6 +99,21 @@ class Settings:
         "Deal stage (lower case) -> template phase (Awareness, Consideration, Decision).",
     )
     top_industries: int = setting(5, "Industries listed by name before 'Autres'.")
+    icp_naf_codes: tuple[str, ...] = setting(
+        (),
+        "The ICP's NAF codes, stated by a person (exact codes such as '62.01Z' or prefixes "
+        "such as '49.4'); empty = derived from the best customers.",
+    )
+    icp_employees: tuple[int, int | None] | None = setting(
+        None,
+        "The ICP's headcount range, stated by a person ('10-49', '250-'); empty = derived "
+        "from the best customers.",
+    )
+    market_file: str = setting(
+        "",
+        "INSEE SIRENE StockUniteLegale (CSV, zipped CSV or Parquet) counted for the TAM; "
+        "empty = the data folder's market table, if any.",
+    )
 
 
 @dataclass(frozen=True)
@@ -182,9 +198,41 @@ def _segment_rule(raw: Any, k: int, file: str) -> SegmentRule:
     )
 
 
+def parse_employees(text: str) -> tuple[int, int | None] | None:
+    """A headcount range: ``10-49`` → (10, 49), ``250-`` or ``250+`` → (250, None)."""
+    m = re.fullmatch(r"\s*(\d+)\s*(?:-|–|à)\s*(\d*)\s*(?:employés|salariés)?\s*", text)
+    if m is None:
+        m = re.fullmatch(r"\s*(\d+)\s*\+\s*", text)
+        return None if m is None else (int(m.group(1)), None)
+    lo = int(m.group(1))
+    hi = int(m.group(2)) if m.group(2) else None
+    if hi is not None and hi < lo:
+        return None
+    return lo, hi
+
+
+# Settings whose text is parsed (from the file and from overrides alike).
+_PARSED = ("icp_naf_codes", "icp_employees")
+
+
 def _coerce(name: str, value: Any, file: str) -> Any:
     s = _BY_NAME[name]
     default = s.default
+    if name == "icp_naf_codes":
+        if isinstance(value, str):
+            value = value.replace(";", ",").split(",")
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise _bad(file, name, value, "a list of NAF codes such as ['62.01Z', '49.4']")
+        return tuple(v.strip().upper() for v in value if v.strip())
+    if name == "icp_employees":
+        if value in ("", None):
+            return None
+        if isinstance(value, tuple):
+            return value
+        parsed = parse_employees(str(value))
+        if parsed is None:
+            raise _bad(file, name, value, "a headcount range such as '10-49' or '250-'")
+        return parsed
     if name == "as_of":
         if value in ("", None) or isinstance(value, date):
             return value or None
@@ -248,7 +296,9 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
                 ],
             )
         values = {k: _coerce(k, v, file) for k, v in table.items()}
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    for k, v in overrides.items():
+        if v is not None:
+            values[k] = _coerce(k, v, "overrides") if k in _PARSED else v
     return Settings(**values)
 
 
@@ -265,7 +315,7 @@ def settings_toml(**values: Any) -> str:
     ]
     tables = []
     for s in SETTINGS:
-        if isinstance(s.default, dict | tuple):
+        if isinstance(s.default, dict) or s.name == "segment_rules":
             tables.append(s)
             continue
         lines.append(f"# {s.help}")
@@ -294,6 +344,8 @@ def settings_toml(**values: Any) -> str:
 def _toml_value(value: Any) -> str:
     if value is None:
         return '""'
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -313,7 +365,8 @@ def settings_markdown() -> str:
         "|---|---|---|",
     ]
     for s in SETTINGS:
-        default = _toml_value(s.default) if not isinstance(s.default, dict | tuple) else "see below"
+        table = isinstance(s.default, dict) or s.name == "segment_rules"
+        default = "see below" if table else _toml_value(s.default)
         text = s.help + (f" Choices: {', '.join(s.choices)}." if s.choices else "")
         lines.append(f"| `{s.name}` | `{default}` | {text.replace('|', '/')} |")
     lines += ["", "Tables (`segment_rules`, `journey_phases`) as the skeleton shows them:", ""]

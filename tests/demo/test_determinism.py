@@ -19,7 +19,7 @@ def digest(folder: Path) -> dict[str, str]:
 def test_same_seed_same_bytes(tmp_path: Path, file_format: str) -> None:
     a = digest(generate(tmp_path / "a", customers=300, seed=7, file_format=file_format))
     b = digest(generate(tmp_path / "b", customers=300, seed=7, file_format=file_format))
-    assert len(a) == 9  # eight tables and truth.json
+    assert len(a) == 10  # eight tables, the market (SIRENE-shaped) and truth.json
     assert a == b
 
 

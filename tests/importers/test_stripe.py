@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from personae.errors import ImportFormatError
-from personae.importers import IMPORTERS, ImporterWarning, import_hubspot, import_stripe
+from personae.importers import (
+    IMPORTERS,
+    ImporterWarning,
+    import_hubspot,
+    import_sirene,
+    import_stripe,
+)
 from personae.importers.stripe import customer_kind
 
 Table = list[dict[str, str]]
@@ -226,4 +232,8 @@ def test_customer_kind(
 
 
 def test_importers_registry() -> None:
-    assert {"hubspot": import_hubspot, "stripe": import_stripe} == IMPORTERS
+    assert {
+        "hubspot": import_hubspot,
+        "sirene": import_sirene,
+        "stripe": import_stripe,
+    } == IMPORTERS

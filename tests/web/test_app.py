@@ -10,7 +10,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from personae.demo import generate
-from personae.dossier.answers import load_answers
+from personae.dossier.answers import load_answers, skeleton
 from personae.dossier.questionnaire import load_questionnaire
 from personae.pipeline import compute_dossier
 from personae.web import allowed_hosts, create_app
@@ -107,8 +107,8 @@ def test_a_save_lands_in_answers_yaml_with_comments_kept(web: Web) -> None:
     # every line of the file is still there, comments and other ids included, in order
     kept = [line for line in after.splitlines() if line != '"6.3": "40 %"']
     assert kept == before.splitlines()
-    # placed in template order: after 6.2, before 6.icp.taille
-    assert after.index('"6.2"') < after.index('"6.3"') < after.index('"6.icp.taille"')
+    # placed in template order: after 5.5, before the ICP block's slots
+    assert after.index('"5.5"') < after.index('"6.3"') < after.index('"6.icp.probleme_principal"')
     assert load_answers(web.answers, load_questionnaire())["6.3"].value == "40 %"
     # and the page now shows it
     assert "40 %" in form_of(web.get("/sections/6").text, "6.3")
@@ -304,20 +304,13 @@ def test_out_files_are_read_only_and_confined(web: Web) -> None:
 def test_a_founder_answers_every_open_question_of_the_demo_from_the_page(
     tmp_path: Path,
 ) -> None:
-    """Every question the demo leaves open, answered through the form: the next report
-    shows all 63 answered, each with the founder's text, and no YAML was typed."""
+    """Every question the demo's data leaves open, answered through the form from a fresh
+    workspace: the next report shows all 63 answered, each with the founder's text, and no
+    YAML was typed."""
     data = generate(tmp_path / "demo", size="S", seed=0)
     answers = tmp_path / "answers.yaml"
-    answers.write_text(
-        (
-            Path(__file__).resolve().parents[2]
-            / "src"
-            / "personae"
-            / "templates"
-            / "demo_answers.yaml"
-        ).read_text(encoding="utf-8"),
-        encoding="utf-8",
-    )
+    # the answers file as `personae init` writes it: every id commented, nothing answered
+    answers.write_text(skeleton(load_questionnaire()), encoding="utf-8")
     base = compute_dossier(data=data)
     web = Web(create_app(answers, port=PORT, dossier=base), answers, tmp_path / "out")
     before = base.with_manual(load_answers(answers, base.questionnaire))

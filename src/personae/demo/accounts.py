@@ -203,3 +203,15 @@ def _names(rng: np.random.Generator, segment: Ints, industry: Ints) -> pa.Array:
         " ",
     )
     return pc.if_else(pa.array(_B2C[segment]), person, company)
+
+
+def in_icp_cell(columns: dict[str, pa.Array]) -> np.ndarray:
+    """The accounts of the planted ICP cell (industry × size band, company.ICP_*)."""
+    lo, hi = qf.ICP_EMPLOYEES
+    emp = columns["employees"].to_numpy(zero_copy_only=False)
+    emp = np.nan_to_num(emp.astype(np.float64), nan=-1.0)
+    industry = pc.fill_null(pc.equal(columns["industry"], qf.ICP_INDUSTRY), False)
+    mask: np.ndarray = (
+        np.asarray(industry.to_numpy(zero_copy_only=False)) & (emp >= lo) & (emp <= hi)
+    )
+    return mask

@@ -113,14 +113,17 @@ class Spells:
         return np.where(k[None, :] < self.months[:, None], price, 0.0)
 
 
-def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
-    """Spells for customers ``0 … len(segment) - 1`` (local account indices)."""
+def simulate(rng: np.random.Generator, segment: Ints, icp: Bools | None = None) -> Spells:
+    """Spells for customers ``0 … len(segment) - 1`` (local account indices); ``icp``
+    marks the customers of the planted ICP cell (higher plans, add-on, lower churn)."""
     n = len(segment)
+    icp = np.zeros(n, dtype=np.bool_) if icp is None else icp
+    churn_factor = np.where(icp, qf.ICP_CHURN_FACTOR, 1.0)
     start = categorical(rng, _MONTH_WEIGHTS, n)
     interval = categorical_by(rng, _BILLING_MIX, segment)
-    addon = rng.random(n) < _SEG_ADDON[segment]
+    addon = (rng.random(n) < _SEG_ADDON[segment]) | icp
     day = rng.integers(1, 32, n)
-    length = _lifetimes(rng, segment, interval)
+    length = _lifetimes(rng, segment, interval, churn_factor)
     churned = start + length <= qf.N_MONTHS - 1
 
     # reactivation: a churned first spell comes back once, after 1–18 month ends at zero
@@ -130,7 +133,7 @@ def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
     start2 = start + length + gap
     again = np.flatnonzero(comes_back & (start2 <= qf.N_MONTHS - 1))
     day2 = rng.integers(1, 32, n)
-    length2 = _lifetimes(rng, segment, interval)
+    length2 = _lifetimes(rng, segment, interval, churn_factor)
 
     account = np.concatenate([np.arange(n, dtype=np.int64), again])
     seg = segment[account]
@@ -140,6 +143,9 @@ def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
     first = np.zeros(len(account), dtype=np.bool_)
     first[:n] = True
     plan = _plan_paths(rng, seg)
+    plan = np.where(
+        icp[account][:, None], np.minimum(plan + qf.ICP_PLAN_STEPS, _SEG_HI[seg][:, None]), plan
+    )
     return Spells(
         account=account,
         segment=seg,
@@ -155,10 +161,16 @@ def simulate(rng: np.random.Generator, segment: Ints) -> Spells:
     )
 
 
-def _lifetimes(rng: np.random.Generator, segment: Ints, interval: Ints) -> Ints:
-    """Months paid: Geometric(p) periods of the plan, p ~ Beta(α, β) of segment and plan."""
+def _lifetimes(
+    rng: np.random.Generator, segment: Ints, interval: Ints, factor: Floats | None = None
+) -> Ints:
+    """Months paid: Geometric(p) periods of the plan, p ~ Beta(α, β) of segment and plan,
+    times ``factor`` (the planted ICP cell churns at half its segment's rate)."""
     ab = _CHURN_BETA[segment, interval]
-    p = np.clip(rng.beta(ab[:, 0], ab[:, 1]), 1e-9, 1.0)
+    p = rng.beta(ab[:, 0], ab[:, 1])
+    if factor is not None:
+        p = p * factor
+    p = np.clip(p, 1e-9, 1.0)
     periods: Ints = rng.geometric(p)
     return periods * INTERVALS[interval]
 

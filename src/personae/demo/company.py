@@ -575,6 +575,16 @@ COUNTRIES: dict[str | None, float] = {
     None: 0.015,
 }
 EMPLOYEES_MISSING = 0.015
+
+# The planted ideal customer profile: one industry × size band cell whose customers are
+# worth several times the others — they start ICP_PLAN_STEPS plans higher on their
+# segment's ladder, always take the add-on, and churn with ICP_CHURN_FACTOR × their
+# segment's hazard. Size band by headcount as DESIGN §4 (ETI: 251–5000 employees).
+ICP_INDUSTRY = "Santé"
+ICP_SIZE_BAND = "ETI"
+ICP_EMPLOYEES = (251, 5000)
+ICP_PLAN_STEPS = 2
+ICP_CHURN_FACTOR = 0.5
 """Share of B2B accounts without a headcount."""
 CASE_STUDY_SHARE = 0.08
 """Share of B2B customers of two years or more (at T) that are case studies."""

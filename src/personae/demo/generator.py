@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from personae.demo import accounts, billing, deals, notes, people, usage
+from personae.demo import accounts, billing, deals, market, notes, people, usage
 from personae.demo import company as qf
 from personae.demo.dates import AS_OF_DAY, DAY_SECONDS
 from personae.demo.draw import Ints, categorical, categorical_by, mix_table
@@ -91,8 +91,10 @@ def generate(
             if progress is not None:
                 progress("customers", done, total)
         rows = dict(writer.rows)
+    planted = truth(size, seed, total, rows, {k: asdict(v) for k, v in SIZES.items()})
+    planted["market"] = market.write_market(data, seed, market.UNITS[size])
     text = json.dumps(
-        truth(size, seed, total, rows, {k: asdict(v) for k, v in SIZES.items()}),
+        planted,
         ensure_ascii=False,
         indent=2,
     )
@@ -143,13 +145,13 @@ def chunk_tables(seed: int, index: int, n: int) -> dict[str, pa.Table]:
     open_local = n + len(seg_lost) + np.arange(len(seg_open))
     lead_local = n + len(seg_lost) + len(seg_open) + np.arange(len(seg_lead))
 
-    spells = billing.simulate(r_bill, seg_c)
+    columns = accounts.firmographics(r_firm, segment)
+    spells = billing.simulate(r_bill, seg_c, accounts.in_icp_cell(columns)[:n])
     lines = billing.invoices(r_bill, spells)
     first_rows = np.arange(n)
     first_day = spells.period_start(np.zeros(n, np.int64), first_rows)
 
     # accounts
-    columns = accounts.firmographics(r_firm, segment)
     last = np.arange(n)
     last[spells.account[n:]] = n + np.arange(len(spells.account) - n)
     gone = spells.churned[last]

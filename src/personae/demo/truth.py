@@ -128,6 +128,18 @@ def truth(
             "interviews": {k: list(v) for k, v in notes.PERSONA_INTERVIEWS.items()},
             "calls": {k: list(v) for k, v in notes.PERSONA_CALLS.items()},
         },
+        "icp": {
+            "industry": qf.ICP_INDUSTRY,
+            "size_band": qf.ICP_SIZE_BAND,
+            "employees": list(qf.ICP_EMPLOYEES),
+            "plan_steps_up": qf.ICP_PLAN_STEPS,
+            "addon": True,
+            "churn_hazard_factor": qf.ICP_CHURN_FACTOR,
+            "rule": "customers of this industry with this headcount start the given number of "
+            "plans higher on their segment's ladder (capped at its top), always take the "
+            "add-on, and churn with the factor times the churn probability drawn for them "
+            "from their segment's Beta; the segments' figures are those outside the cell",
+        },
         "countries": {k or "": v for k, v in qf.COUNTRIES.items()},
         "events": qf.EVENTS,
     }

@@ -19,6 +19,7 @@ from personae.fill import (  # noqa: F401  each part registers its rules on impo
     churn,
     expansion,
     firmographics,
+    icp,
     journey,
     journey_people,
     lost,
@@ -60,6 +61,8 @@ DATA_QUESTIONS: frozenset[str] = frozenset(
 # Section 7's questions that the data answers through the persona blocks.
 BLOCK_QUESTIONS: frozenset[str] = frozenset(q for q in PERSONA_QUESTIONS if rules_writing(q))
 _AWAITED: dict[str, str] = {a.question: a.model for a in AWAITED}
+# What else gives a table's answers, beside the table itself.
+_ALTERNATIVE = {"market": " (ou réglage market_file : fichier SIRENE StockUniteLegale)"}
 
 
 def answers_from_metrics(q: Questionnaire, m: Metrics) -> Filled:
@@ -99,6 +102,7 @@ def why_missing(qid: str, m: Metrics) -> str:
                 return f"{record['reason']}, ou réponse manuelle"
             if record is not None:
                 what = f"table {need.table}" if need.column is None else f"colonne {need}"
+                what += _ALTERNATIVE.get(need.table, "")
                 return f"{what} absente des données, ou réponse manuelle"
     if qid in _AWAITED:
         return f"réponse manuelle ({_AWAITED[qid]} n'est pas encore calculé)"

@@ -4,7 +4,4 @@ from __future__ import annotations
 
 from personae.fill._rule import Awaited
 
-AWAITED: tuple[Awaited, ...] = (
-    Awaited("6.3", "le score ICP"),
-    Awaited("6.4", "le TAM ICP (fichier marché)"),
-)
+AWAITED: tuple[Awaited, ...] = ()

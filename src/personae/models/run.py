@@ -20,8 +20,10 @@ from personae.metrics import MetricsSession
 from personae.models import commonalities as _commonalities
 from personae.models import expansion as _expansion
 from personae.models import signals as _signals
+from personae.models.icp import icp
 from personae.models.journey_people import journey_people_step
 from personae.models.ltv import ltv
+from personae.models.market import tam
 from personae.models.output import ModelOutput
 from personae.models.personas import personas_step
 
@@ -45,6 +47,8 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("churn_signals", _signals.churn_signals),
     ("expansion", _expansion.expansion),
     ("commonalities", _commonalities.commonalities),
+    ("icp", icp),  # after ltv when present: it reads models.ltv
+    ("tam", tam),  # after icp: it counts the ICP's criteria in the market file
 )
 
 

@@ -1,0 +1,156 @@
+"""The ICP fit score: weights of evidence summed per account, scaled 0–100 (DESIGN §5).
+
+For a value v of a single-valued attribute with K values, among B best and R other
+clients, b and r of which hold v, the weight of evidence is (Laplace smoothing α = 0.5)
+
+    WoE(v) = ln( ((b + α) / (B + α·K)) / ((r + α) / (R + α·K)) )
+
+(Siddiqi, *Credit Risk Scorecards*, 2006, ch. 6). A tool of the tech stack is a yes/no
+attribute: holding it weighs d = WoE(present) − WoE(absent), with the shares smoothed as
+(b + α) / (B + 2α). An account's raw score S is the sum of its weights (a value no client
+holds weighs 0); the score is 100 × (S − S_min) / (S_max − S_min), S_min and S_max the
+lowest and highest sums any account could reach. The tiers cut the score at the quartiles
+of the scored clients: A is the level of the best quarter of today's clients, D the lowest.
+The three reasons are the account's weights of largest magnitude.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ibis
+import pandas as pd
+import pyarrow as pa
+
+from personae.metrics.context import Context
+from personae.models.attributes import LABELS, MULTI, SCORED
+
+ALPHA = 0.5
+TIERS = ("A", "B", "C", "D")
+
+
+def woe_weights(counts: Sequence[Mapping[str, Any]], best: int, rest: int) -> list[dict[str, Any]]:
+    """``{attribute, value, woe}`` for every scored value; ``counts`` rows hold
+    ``attribute, value, best, rest`` (clients of each group holding the value)."""
+    out: list[dict[str, Any]] = []
+    for attr in SCORED:
+        rows = [r for r in counts if r["attribute"] == attr]
+        if attr in MULTI:
+            for r in rows:
+                pb = (r["best"] + ALPHA) / (best + 2 * ALPHA)
+                pr = (r["rest"] + ALPHA) / (rest + 2 * ALPHA)
+                d = math.log(pb / pr) - math.log((1 - pb) / (1 - pr))
+                out.append({"attribute": attr, "value": r["value"], "woe": d})
+            continue
+        k = len(rows)
+        for r in rows:
+            pb = (r["best"] + ALPHA) / (best + ALPHA * k)
+            pr = (r["rest"] + ALPHA) / (rest + ALPHA * k)
+            out.append({"attribute": attr, "value": r["value"], "woe": math.log(pb / pr)})
+    return out
+
+
+def score_range(weights: Sequence[Mapping[str, Any]]) -> tuple[float, float]:
+    """(S_min, S_max): per single-valued attribute its lowest and highest weight (0 for a
+    value no client holds), per tool min(0, d) and max(0, d)."""
+    lo = hi = 0.0
+    for attr in SCORED:
+        w = [r["woe"] for r in weights if r["attribute"] == attr]
+        if attr in MULTI:
+            lo += sum(min(0.0, x) for x in w)
+            hi += sum(max(0.0, x) for x in w)
+        elif w:
+            lo += min(0.0, *w)
+            hi += max(0.0, *w)
+    return lo, hi
+
+
+def score_accounts(
+    ctx: Context,
+    long: ibis.Table,
+    weights: Sequence[Mapping[str, Any]],
+    clients: ibis.Table,
+    facts: ibis.Table,
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, dict[str, int]]]:
+    """Per account ``icp_score`` (0–100), ``icp_tier`` and ``icp_reasons``; the tier
+    cut-offs; accounts, clients and prospects per tier. ``clients``: the account ids whose
+    scores set the quartiles; ``facts``: the session's accounts table."""
+    table = pa.table(
+        {
+            "attribute": [str(w["attribute"]) for w in weights],
+            "value": [str(w["value"]) for w in weights],
+            "woe": [float(w["woe"]) for w in weights],
+        },
+        schema=pa.schema([("attribute", pa.string()), ("value", pa.string()), ("woe", "f8")]),
+    )
+    w = ctx.upload("personae_icp_weights", table.to_pydict(), table.schema)
+    lo, hi = score_range(weights)
+    span = hi - lo if hi > lo else 1.0
+    scored = long.filter(long.attribute.isin(list(SCORED)))
+    j = scored.left_join(w, ["attribute", "value"]).select(
+        "account_id", "attribute", "value", woe=ibis._.woe.fill_null(0.0)
+    )
+    sums = j.group_by("account_id").aggregate(raw=j.woe.sum())
+    sums = sums.mutate(icp_score=((sums.raw - lo) / span * 100).clip(0, 100).round(1))
+    sums = ctx.materialize("icp", "personae_icp_scores", sums)
+    mine = sums.semi_join(clients, "account_id")
+    q = ctx.run(
+        "icp",
+        mine.aggregate(
+            a=mine.icp_score.quantile(0.75),
+            b=mine.icp_score.quantile(0.5),
+            c=mine.icp_score.quantile(0.25),
+        ),
+    )[0]
+    cuts = {t: float(q[k] if q[k] is not None else 0.0) for t, k in zip("ABC", "abc", strict=True)}
+    tier = ibis.cases(
+        (sums.icp_score >= cuts["A"], "A"),
+        (sums.icp_score >= cuts["B"], "B"),
+        (sums.icp_score >= cuts["C"], "C"),
+        else_="D",
+    )
+    ranked = j.filter(j.woe != 0).mutate(
+        rn=ibis.row_number().over(
+            group_by=j.account_id, order_by=[j.woe.abs().desc(), j.attribute, j.value]
+        )
+    )
+    top = ranked.filter(ranked.rn < 3).select("account_id", "attribute", "value", "woe", "rn")
+    tiered = sums.select("account_id", "icp_score", icp_tier=tier)
+    status = tiered.left_join(
+        facts.select("account_id", "is_client", "first_positive"), "account_id"
+    )
+    agg = status.group_by("icp_tier").aggregate(
+        accounts=status.count(),
+        clients=status.is_client.sum(),
+        prospects=status.first_positive.isnull().sum(),
+    )
+    tiers = {t: {"accounts": 0, "clients": 0, "prospects": 0} for t in TIERS}
+    for r in ctx.run("icp", agg):
+        tiers[str(r["icp_tier"])] = {
+            k: int(r[k] or 0) for k in ("accounts", "clients", "prospects")
+        }
+    scores = tiered.to_pyarrow().to_pandas()
+    reasons = top.to_pyarrow().to_pandas()
+    return _with_reasons(scores, reasons), cuts, tiers
+
+
+def reason_text(attribute: str, value: str, woe: float) -> str:
+    sign = "+" if woe > 0 else "−"
+    size = f"{abs(woe):.1f}".replace(".", ",")
+    return f"{LABELS[attribute]} : {value} ({sign}{size})"
+
+
+def _with_reasons(scores: pd.DataFrame, reasons: pd.DataFrame) -> pd.DataFrame:
+    if reasons.empty:
+        scores["icp_reasons"] = ""
+        return scores
+    reasons = reasons.sort_values(["account_id", "rn"], kind="stable")
+    text = [
+        reason_text(a, v, w)
+        for a, v, w in zip(reasons["attribute"], reasons["value"], reasons["woe"], strict=True)
+    ]
+    joined = pd.Series(text, index=reasons.index).groupby(reasons["account_id"]).agg(" ; ".join)
+    scores["icp_reasons"] = scores["account_id"].map(joined).fillna("")
+    return scores
