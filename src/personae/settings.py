@@ -68,6 +68,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Deal stage (lower case) -> template phase (Awareness, Consideration, Decision).",
     ),
     Setting("top_industries", 5, "Industries listed by name before 'Autres'."),
+    Setting(
+        "stage_status",
+        {},
+        "Importers: CRM deal stage (as written in the export) -> won, lost or open, for "
+        "stages whose names mislead (e.g. 'Closed: parked' = 'open').",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -86,6 +92,7 @@ class Settings:
     segment_rules: tuple[dict[str, Any], ...] = ()
     journey_phases: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_JOURNEY_PHASES))
     top_industries: int = 5
+    stage_status: dict[str, str] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)
@@ -116,6 +123,22 @@ def _coerce(name: str, value: Any, file: str) -> Any:
         if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
             raise bad
         return tuple(value)
+    if name == "stage_status":
+        if not isinstance(value, dict) or not all(
+            str(v).lower() in ("won", "lost", "open") for v in value.values()
+        ):
+            raise ConfigError(
+                f"{file}: invalid setting 'stage_status'",
+                [
+                    Problem(
+                        file,
+                        "stage_status maps each stage to won, lost or open",
+                        value=repr(value),
+                        hint='write e.g. [personae.stage_status] "Closed: parked" = "open"',
+                    )
+                ],
+            )
+        return {str(k): str(v).lower() for k, v in value.items()}
     if name == "journey_phases":
         if not isinstance(value, dict):
             raise bad
@@ -175,7 +198,7 @@ def settings_toml() -> str:
         "[personae]",
     ]
     for s in SETTINGS:
-        if s.name in ("segment_rules", "journey_phases"):
+        if s.name in ("segment_rules", "journey_phases", "stage_status"):
             continue
         lines.append(f"# {s.help}")
         lines.append(f"{s.name} = {_toml_value(s.default)}")
@@ -194,6 +217,10 @@ def settings_toml() -> str:
     lines.append("[personae.journey_phases]")
     for k, v in DEFAULT_JOURNEY_PHASES.items():
         lines.append(f'{k} = "{v}"')
+    lines.append("")
+    lines.append(f"# {_BY_NAME['stage_status'].help}")
+    lines.append("# [personae.stage_status]")
+    lines.append('# "Closed: parked" = "open"')
     lines.append("")
     return "\n".join(lines)
 

@@ -1,4 +1,4 @@
-"""Stripe exports (customers, subscriptions, invoices; CSV) -> ``accounts`` and ``revenue``.
+"""Stripe exports (customers, subscriptions, invoices, payments; CSV) -> accounts, revenue.
 
 The Dashboard's exports (Customers / Subscriptions / Invoices -> Export) label columns like
 ``Amount Due`` and write amounts in major units (``490.00``); exports built from the API
@@ -13,24 +13,39 @@ Revenue is one line per paid invoice, net of tax (``Total - Tax``, else ``Subtot
   the period *just ended*, while billing in advance for the one ahead;
 - a one-off invoice is not recurring and keeps its period only if it has a real one;
 - a post-payment credit note on an invoice becomes a negative line (net of tax, pro rata);
-- draft, open, void and uncollectible invoices are skipped, counted in an
-  :class:`~personae.importers.ImporterWarning`.
+- draft, open, void and uncollectible invoices are skipped, counted with their reason.
 
 A canceled subscription simply has no further invoices: nothing else is recorded.
+
+The payments export (``unified_payments.csv``, Payments -> Export), all that many small
+businesses have, is revenue too: one line per succeeded payment, in the account's own
+currency (``Converted Amount`` / ``Converted Currency``, beside the charge's own), refunds
+netted (``Converted Amount Refunded``); not recurring unless linked to a subscription or an
+invoice. A payment of an invoice also given is skipped (the invoice counts it).
+
+Customers: guest rows (an empty ``id``: one-off payers without a customer record) are
+skipped and counted; the country is ``Address Country``, else the card's; ``kind`` is B2B
+when a VAT id or business name is given; ``(metadata)`` columns are kept as
+``stripe_<key>`` columns of ``accounts``. Amounts in a currency other than the export's
+main one are never added up: those rows are skipped, counted, and the import says so.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from personae.errors import Problem
 from personae.importers._export import Export, quote, read_all
-from personae.importers._tables import Row, fail, warn, write_tables
-from personae.importers._values import add_months, country_code, fold, months_between
+from personae.importers._tables import Row, fail, finish
+from personae.importers._values import add_months, country_code, fold, months_between, snake_case
+from personae.importers.registry import ExportKind, ImportResult, Source
+from personae.settings import Settings
 
-__all__ = ["import_stripe"]
+__all__ = ["EXPORTS", "SOURCE", "customer_kind", "import_stripe"]
 
 # --- column labels: Dashboard export, then API field names ------------------------------
 
@@ -39,14 +54,9 @@ CUSTOMER = {
     "name": ("Name", "name"),
     "business_name": ("Business Name", "business_name"),
     "description": ("Description", "description"),
-    "country": (
-        "Address Country",
-        "address_country",
-        "address.country",
-        "Card Address Country",
-        "Billing Address Country",
-        "Shipping Address Country",
-    ),
+    "country": ("Address Country", "address_country", "address.country"),
+    "card_country": ("Card Address Country", "Billing Address Country"),
+    "shipping_country": ("Shipping Address Country", "shipping.address.country"),
     "tax_id": ("Business Vat ID", "Tax ID", "Tax IDs", "tax_ids", "business_vat_id"),
     "tax_exempt": ("Tax Exempt", "tax_exempt"),
 }
@@ -94,7 +104,24 @@ ZERO_DECIMAL = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "
                 "vnd", "vuv", "xaf", "xof", "xpf"}  # fmt: skip
 INTERVAL_MONTHS = {"month": 1, "quarter": 3, "year": 12, "week": 0, "day": 0}
 PAID_STATUSES = {"paid"}
-SKIPPED_STATUSES = ("draft", "open", "void", "uncollectible")
+PAYMENT = {
+    "id": ("id",),
+    "date": ("Created date (UTC)", "Created (UTC)", "created"),
+    "amount": ("Amount", "amount"),
+    "refunded": ("Amount Refunded", "amount_refunded"),
+    "currency": ("Currency", "currency"),
+    "converted": ("Converted Amount", "converted_amount"),
+    "converted_refunded": ("Converted Amount Refunded", "converted_amount_refunded"),
+    "converted_currency": ("Converted Currency", "converted_currency"),
+    "status": ("Status", "status"),
+    "captured": ("Captured", "captured"),
+    "customer": ("Customer ID", "customer", "Customer"),
+    "email": ("Customer Email", "customer_email"),
+    "description": ("Description", "description"),
+    "invoice": ("Invoice ID", "invoice"),
+    "subscription": ("Subscription ID", "subscription"),
+}
+PAYMENT_SUCCEEDED = {"paid", "succeeded"}
 
 
 def _metadata(export: Export, row: dict[str, str], keys: Sequence[str]) -> str:
@@ -131,22 +158,44 @@ class _Subscription:
     months: int
 
 
+def _metadata_columns(export: Export) -> dict[str, str]:
+    """Folded label -> ``stripe_<key>`` for every ``key (metadata)`` column."""
+    found = {}
+    for folded, label in export.labels.items():
+        if folded.endswith(" (metadata)") or folded.startswith("metadata."):
+            name = label.removesuffix(" (metadata)").removeprefix("metadata.")
+            found[folded] = "stripe_" + snake_case(name)
+    return found
+
+
 def _customers(export: Export) -> dict[str, _Customer]:
     col = {name: export.column(labels) for name, labels in CUSTOMER.items()}
+    metadata = _metadata_columns(export)
     found: dict[str, _Customer] = {}
     unknown: set[str] = set()
-    for line, row in export.rows:
+    for _line, row in export.rows:
         ident = export.text(row, col["id"])
         if not ident:
-            export.problem("empty customer id", line, col["id"])
+            export.skip("guest customer (empty id: a one-off payer without a customer record)")
+            continue
+        if ident in found:
+            export.skip("repeats a customer id already read (the first row was kept)")
             continue
         name = export.text(row, col["business_name"]) or export.text(row, col["name"])
         name = name or export.text(row, col["description"])
+        text = next(
+            (
+                v
+                for c in ("country", "card_country", "shipping_country")
+                if (v := export.text(row, col[c]))
+            ),
+            "",
+        )
         try:
-            country = country_code(export.text(row, col["country"]))
+            country = country_code(text)
         except ValueError:
             country = None
-            unknown.add(export.text(row, col["country"]))
+            unknown.add(text)
         account = _metadata(export, row, CRM_LINKS) or ident
         declared = _metadata(export, row, KIND_KEYS)
         if not declared and export.text(row, col["business_name"]):
@@ -154,17 +203,32 @@ def _customers(export: Export) -> dict[str, _Customer]:
         kind = customer_kind(
             name, export.text(row, col["tax_id"]), export.text(row, col["tax_exempt"]), declared
         )
-        found.setdefault(
-            ident,
-            _Customer(
-                account,
-                {"account_id": account, "name": name or None, "kind": kind, "country": country},
-            ),
-        )
+        if "@" in name and name == name.strip() and " " not in name:
+            name = ""  # an e-mail address is not a company name
+        account_row: Row = {
+            "account_id": account,
+            "name": name or None,
+            "kind": kind,
+            "country": country,
+        }
+        account_row.update({m: row[f] for f, m in metadata.items() if row.get(f)})
+        export.keep()
+        found[ident] = _Customer(account, account_row)
     if unknown:
         export.problem(
-            "country not recognised, left empty: " + ", ".join(sorted(unknown)),
-            column=col["country"],
+            f"{len(unknown)} country value(s) not recognised, left empty: "
+            + ", ".join(sorted(unknown)),
+            column=col["country"] or col["card_country"],
+            hint="give the customers' address country in Stripe (an ISO code such as FR)",
+            severity="warning",
+        )
+    guests = sum(n for why, n in export.counts.skipped.items() if why.startswith("guest"))
+    if guests:
+        export.problem(
+            f"{guests} guest customer row(s) skipped: they have no customer id, so no "
+            "invoice or subscription can point at them",
+            column=col["id"],
+            hint="nothing to do: their payments, if any, come with the payments export",
             severity="warning",
         )
     return found
@@ -178,6 +242,7 @@ def _subscriptions(export: Export, customers: dict[str, _Customer]) -> dict[str,
         if not ident:
             export.problem("empty subscription id", line, col["id"])
             continue
+        export.keep()
         interval = fold(export.text(row, col["interval"]))
         count = export.number(line, row, col["interval_count"]) or 1
         months = INTERVAL_MONTHS.get(interval, 1) * round(count)
@@ -219,11 +284,29 @@ def _period(
     return day, add_months(day, months or 1)
 
 
+def _main_currency(export: Export, column: str | None) -> str:
+    """The currency most rows of ``export`` are in (folded, e.g. ``eur``)."""
+    counts = Counter(fold(export.text(row, column)) for _, row in export.rows)
+    counts.pop("", None)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _other_currency(export: Export, currency: str, main: str) -> bool:
+    """Skip (counted) a row in another currency than the export's main one."""
+    if currency and main and currency != main:
+        export.skip(
+            f"in {currency.upper()}, not {main.upper()} (the export's main currency): "
+            "amounts in different currencies are never added up"
+        )
+        return True
+    return False
+
+
 def _invoices(
     export: Export,
     customers: dict[str, _Customer],
     subscriptions: dict[str, _Subscription],
-) -> list[Row]:
+) -> tuple[list[Row], str]:
     col = {name: export.column(labels) for name, labels in INVOICE.items()}
     for name in ("customer", "date"):
         if col[name] is None:
@@ -239,17 +322,16 @@ def _invoices(
             hint="export the invoices again with these columns",
         )
     if export.problems:
-        return []
+        return [], ""
     minor_units = "amount_due" in export.labels  # API field names: amounts in cents
+    main = _main_currency(export, col["currency"])
     lines: list[Row] = []
-    skipped: dict[str, int] = {}
-    currencies: set[str] = set()
     for line, row in export.rows:
         status = fold(export.text(row, col["status"]))
         if not status and col["paid"]:
             status = "paid" if fold(export.text(row, col["paid"])) == "true" else "open"
         if status not in PAID_STATUSES:
-            skipped[status or "no status"] = skipped.get(status or "no status", 0) + 1
+            export.skip(f"invoice not paid ({status or 'no status'})")
             continue
         moment = export.moment(line, row, col["date"])
         total = export.number(line, row, col["total"])
@@ -264,14 +346,15 @@ def _invoices(
             if moment is None and not export.text(row, col["date"]):
                 export.problem("empty invoice date", line, col["date"])
             continue
+        currency = fold(export.text(row, col["currency"]))
+        if _other_currency(export, currency, main):
+            continue
         if total is not None:
             gross, net = total, total - tax
         elif subtotal is not None:
             gross, net = subtotal + tax, subtotal
         else:
             gross, net = paid or 0.0, (paid or 0.0) - tax
-        currency = fold(export.text(row, col["currency"]))
-        currencies.add(currency)
         scale = 1.0 if not minor_units or currency in ZERO_DECIMAL else 100.0
         _register(customers, customer, export.text(row, col["customer_name"]))
         sub_id = export.text(row, col["subscription"])
@@ -301,48 +384,140 @@ def _invoices(
             lines.append({**base, "amount": net / scale})
         if credit and gross:
             lines.append({**base, "amount": -credit * (net / gross) / scale})
-    if skipped:
-        counts = ", ".join(f"{n} {status}" for status, n in sorted(skipped.items()))
+        if net or credit:
+            export.keep()
+        else:
+            export.skip("invoice of zero")
+    _say_skipped(export, col["status"])
+    return lines, main
+
+
+def _say_skipped(export: Export, column: str | None) -> None:
+    """One warning per reason rows were skipped for (not paid, another currency)."""
+    unpaid = {
+        w: n
+        for w, n in export.counts.skipped.items()
+        if w.startswith(("invoice not", "payment not"))
+    }
+    if unpaid:
+        what = "invoice(s)" if export.kind == "stripe.invoices" else "payment(s)"
+        counts = ", ".join(f"{n} {w.split('(')[-1].rstrip(')')}" for w, n in sorted(unpaid.items()))
         export.problem(
-            f"{sum(skipped.values())} invoice(s) not paid were skipped ({counts})",
-            column=col["status"],
+            f"{sum(unpaid.values())} {what} not paid were skipped ({counts})",
+            column=column,
+            hint="nothing to do: only money received counts as revenue",
             severity="warning",
         )
-    if len(currencies - {""}) > 1:
-        export.problem(
-            "invoices in several currencies: "
-            + ", ".join(sorted(c.upper() for c in currencies if c))
-            + "; their amounts were not converted",
-            column=col["currency"],
-            hint="convert them to the company currency before reporting",
-            severity="warning",
+    for why, n in export.counts.skipped.items():
+        if why.startswith("in "):
+            export.problem(
+                f"{n} row(s) skipped: {why}",
+                hint="export each currency's data on its own, or convert them to one "
+                "currency before importing",
+                severity="warning",
+            )
+
+
+def _payments(
+    export: Export, customers: dict[str, _Customer], invoiced: set[str]
+) -> tuple[list[Row], str]:
+    col = {name: export.column(labels) for name, labels in PAYMENT.items()}
+    converted = col["converted"] is not None
+    money = col["converted"] if converted else col["amount"]
+    back = col["converted_refunded"] if converted else col["refunded"]
+    which = col["converted_currency"] if converted else col["currency"]
+    main = _main_currency(export, which)
+    lines: list[Row] = []
+    for line, row in export.rows:
+        status = fold(export.text(row, col["status"]))
+        captured = fold(export.text(row, col["captured"]))
+        if status not in PAYMENT_SUCCEEDED or captured == "false":
+            export.skip(f"payment not paid ({status or 'no status'})")
+            continue
+        if export.text(row, col["invoice"]) in invoiced - {""}:
+            export.skip("payment of an invoice also imported (the invoice counts it)")
+            continue
+        customer = export.text(row, col["customer"]) or export.text(row, col["email"])
+        if not customer:
+            export.skip("guest payment without a customer id nor e-mail")
+            continue
+        if _other_currency(export, fold(export.text(row, which)), main):
+            continue
+        moment = export.moment(line, row, col["date"])
+        amount = export.number(line, row, money)
+        refunded = export.number(line, row, back) or 0.0
+        if moment is None or amount is None:
+            continue
+        _register(customers, customer, "")
+        linked = bool(export.text(row, col["invoice"]) or export.text(row, col["subscription"]))
+        linked = linked or fold(export.text(row, col["description"])).startswith("subscription")
+        export.keep()
+        lines.append(
+            {
+                "account_id": customers[customer].account_id,
+                "date": moment.date(),
+                "amount": amount - refunded,
+                "recurring": linked,
+                "product": export.text(row, col["description"]) or None,
+            }
         )
-    return lines
+    _say_skipped(export, col["status"])
+    return lines, main
 
 
-def import_stripe(files: Sequence[Path], out: Path) -> dict[str, Path]:
-    """Read Stripe CSV exports of customers, subscriptions and invoices; write canonical tables.
+def import_stripe(
+    files: Sequence[Path], out: Path, settings: Settings | None = None
+) -> ImportResult:
+    """Read Stripe CSV exports of customers, subscriptions, invoices and payments.
 
-    Returns table name -> written CSV (``accounts``, and ``revenue`` when invoices are
-    given). Raises :class:`~personae.errors.ImportFormatError`, writing nothing, when any
-    file is not a usable Stripe export.
+    Writes ``accounts``, and ``revenue`` when invoices or payments are given. Raises
+    :class:`~personae.errors.ImportFormatError`, writing nothing, when any file is not a
+    usable Stripe export.
     """
-    exports, problems = read_all(files, "stripe")
-    order = {"stripe.customers": 0, "stripe.subscriptions": 1, "stripe.invoices": 2}
+    del settings  # nothing to set yet
+    exports, problems = read_all(files, SOURCE)
+    order = {
+        "stripe.customers": 0,
+        "stripe.subscriptions": 1,
+        "stripe.invoices": 2,
+        "stripe.payments": 3,
+    }
     customers: dict[str, _Customer] = {}
     subscriptions: dict[str, _Subscription] = {}
     revenue: list[Row] = []
-    has_invoices = False
+    invoiced: set[str] = set()
+    currencies: dict[str, str] = {}
+    has_revenue = False
     for export in sorted(exports, key=lambda e: order[e.kind]):
         if export.kind == "stripe.customers":
             for ident, customer in _customers(export).items():
                 customers.setdefault(ident, customer)
         elif export.kind == "stripe.subscriptions":
             subscriptions.update(_subscriptions(export, customers))
+        elif export.kind == "stripe.invoices":
+            has_revenue = True
+            id_col = export.column(("id",))
+            invoiced |= {export.text(row, id_col) for _, row in export.rows}
+            lines, currency = _invoices(export, customers, subscriptions)
+            revenue.extend(lines)
+            currencies[export.name] = currency
         else:
-            has_invoices = True
-            revenue.extend(_invoices(export, customers, subscriptions))
+            has_revenue = True
+            lines, currency = _payments(export, customers, invoiced)
+            revenue.extend(lines)
+            currencies[export.name] = currency
         problems.extend(export.problems)
+    found = {c for c in currencies.values() if c}
+    if len(found) > 1:
+        listing = ", ".join(f"{f} in {c.upper()}" for f, c in currencies.items() if c)
+        problems.append(
+            Problem(
+                "(several files)",
+                f"the exports are in different currencies ({listing}); personae never adds "
+                "up amounts in different currencies",
+                hint="export from one Stripe account, or convert to one currency first",
+            )
+        )
     if problems:
         raise fail("Stripe", problems)
     accounts: dict[str, Row] = {}
@@ -352,8 +527,46 @@ def import_stripe(files: Sequence[Path], out: Path) -> dict[str, Path]:
             if current.get(name) in (None, ""):
                 current[name] = value
     tables: dict[str, list[Row]] = {"accounts": list(accounts.values())}
-    if has_invoices:
+    if has_revenue:
         tables["revenue"] = revenue
-    written = write_tables(out, tables, prefer_new_accounts=False)
-    warn([w for export in exports for w in export.warnings])
-    return written
+    return finish(
+        "stripe",
+        exports,
+        tables,
+        out,
+        currency=next(iter(found), "").upper() or None,
+        prefer_new_accounts=False,
+    )
+
+
+EXPORTS = (
+    ExportKind(
+        "stripe.invoices", "a Stripe invoices export", (("id",), ("Amount Due", "amount_due"))
+    ),
+    ExportKind(
+        "stripe.subscriptions",
+        "a Stripe subscriptions export",
+        (
+            ("id",),
+            (
+                "Current Period Start (UTC)",
+                "Current Period End (UTC)",
+                "current_period_start",
+                "current_period_end",
+            ),
+        ),
+    ),
+    ExportKind(
+        "stripe.payments",
+        "a Stripe payments export",
+        (("id",), ("Amount Refunded", "amount_refunded"), ("Customer ID", "Customer Email")),
+    ),
+    ExportKind(
+        "stripe.customers",
+        "a Stripe customers export",
+        (("id",), ("Email", "email"), ("Created (UTC)", "created")),
+    ),
+)
+SOURCE = Source(
+    "stripe", "Stripe", EXPORTS, import_stripe, "customers, subscriptions, invoices, payments"
+)

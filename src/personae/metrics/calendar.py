@@ -68,15 +68,42 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+#: Where T comes from when there is no revenue (DESIGN §3): the latest date of these.
+EVENT_DATES = (
+    ("deals", "created_at"),
+    ("deals", "closed_at"),
+    ("deal_stages", "entered_at"),
+    ("activity", "timestamp"),
+    ("touchpoints", "timestamp"),
+    ("notes", "date"),
+)
+
+
+def _latest_event(tables: Mapping[str, ibis.Table]) -> Any:
+    found = [scalar(tables[name][column].max()) for name, column in EVENT_DATES if name in tables]
+    dates = [_as_date(v) for v in found if v is not None]
+    return max(dates) if dates else None
+
+
 def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
-    """settings.as_of, or the last day of the month of the latest revenue date."""
+    """settings.as_of, or the last day of the month of the latest revenue date (without
+    revenue, of the latest date in the other tables)."""
     if settings.as_of is not None:
         return settings.as_of
-    latest = scalar(tables["revenue"].date.max())
+    latest = scalar(tables["revenue"].date.max()) if "revenue" in tables else None
+    if latest is None:
+        latest = _latest_event(tables)
     if latest is None:
         raise DataError(
-            "revenue: no dated line, the as-of date cannot be chosen",
-            [Problem("revenue", "the table has no row", column="date", hint="give --as-of")],
+            "no dated row: the as-of date cannot be chosen",
+            [
+                Problem(
+                    "revenue",
+                    "neither revenue nor deals, stages, activity or notes have a date",
+                    column="date",
+                    hint="give --as-of",
+                )
+            ],
         )
     return month_end(month_idx(_as_date(latest)))
 
@@ -117,7 +144,7 @@ class Calendar:
 
 def build_calendar(tables: Mapping[str, ibis.Table], settings: Settings) -> Calendar:
     t = resolve_as_of(tables, settings)
-    first = scalar(tables["revenue"].date.min())
+    first = scalar(tables["revenue"].date.min()) if "revenue" in tables else None
     first_idx = month_idx(_as_date(first)) if first is not None else None
     idx_t = month_idx(t)
     if first_idx is None:
