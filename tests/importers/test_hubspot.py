@@ -285,6 +285,9 @@ def test_semicolons_bom_and_us_dates(tmp_path: Path, out: Path, read: Read) -> N
         ("Date d'entrée dans « Conclue gagnée (Pipeline des ventes) »", "closed_won"),
         ("Date d'entrée “Rendez-vous programmé (Pipeline des ventes)”", "appointment_scheduled"),
         ('Date entered "Demo (remote) (Enterprise)"', "demo_remote"),
+        # a Spanish portal keeps the prefix in English, the stage and pipeline translated
+        ('Date entered "Cerrado ganado (Pipeline de ventas)"', "closed_won"),
+        ('Date entered "Cita programada (Pipeline de ventas)"', "cita_programada"),
     ],
 )
 def test_stage_columns_in_both_languages(label: str, stage: str) -> None:

@@ -112,8 +112,25 @@ DEFAULT_STAGES = {
         "Décideur convaincu",
     ),
     "contract_sent": ("Contract Sent", "Contrat envoyé"),
-    "closed_won": ("Closed Won", "Conclue gagnée", "Fermée gagnée", "Fermé gagné"),
-    "closed_lost": ("Closed Lost", "Conclue perdue", "Fermée perdue", "Fermé perdu"),
+    "closed_won": (
+        "Closed Won",
+        "Conclue gagnée",
+        "Fermée gagnée",
+        "Fermé gagné",
+        "Cerrado ganado",
+        "Cerrada ganada",
+        "Fechado ganho",
+        "Negócio fechado",
+    ),
+    "closed_lost": (
+        "Closed Lost",
+        "Conclue perdue",
+        "Fermée perdue",
+        "Fermé perdu",
+        "Cerrado perdido",
+        "Cerrada perdida",
+        "Fechado perdido",
+    ),
 }
 BUYING_ROLES = {
     "decision_maker": (
