@@ -7,6 +7,7 @@ French interface and must give identical tables.
 
 from __future__ import annotations
 
+import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -325,3 +326,30 @@ def test_deal_status(stage: str, status: str) -> None:
 )
 def test_buying_roles(value: str, role: str | None) -> None:
     assert buying_role(value) == role
+
+
+def test_windows_1252_gives_identical_tables_and_says_so(
+    hubspot_fr: list[Path], tmp_path: Path
+) -> None:
+    utf8 = _import(hubspot_fr, tmp_path / "utf8")
+    saved = []
+    for path in hubspot_fr:  # as Excel's French "CSV (séparateur: point-virgule)" saves them
+        target = tmp_path / path.name
+        text = path.read_text(encoding="utf-8-sig")
+        target.write_bytes(text.encode("cp1252"))
+        saved.append(target)
+    result = import_hubspot(saved, tmp_path / "cp1252")
+    for name, path in utf8.items():
+        assert result.tables[name].read_bytes() == path.read_bytes(), name
+    notes = [p for p in result.problems if "read as Windows-1252" in p.message]
+    assert notes and all(p.severity == "info" for p in notes)
+
+
+def test_an_undecodable_file_is_one_problem_naming_its_line(tmp_path: Path, out: Path) -> None:
+    noise = bytes(random.Random(0).randrange(256) for _ in range(3000))
+    deals = tmp_path / "deals.csv"
+    deals.write_bytes(b"Record ID,Deal Stage,Create Date\n1,closedwon,2024-01-05\n" + noise)
+    with pytest.raises(ImportFormatError) as caught:
+        import_hubspot([deals], out)
+    [problem] = caught.value.problems
+    assert problem.line == 3 and "CSV UTF-8" in (problem.hint or "")

@@ -303,3 +303,48 @@ def test_salesforce_report_export_footer(tmp_path: Path) -> None:
     assert (rows.read, rows.kept) == (5, 2)
     assert rows.skipped["report footer (Grand Totals, Confidential…)"] == 3
     assert [d["status"] for d in _read(result.tables["deals"])] == ["won", "lost"]
+
+
+# --- recognition: every real file is named for what it is, whichever importer gets it ----
+
+KINDS = {
+    "hubspot-crm-exports-all-customers": "hubspot.contacts",
+    "hubspot-crm-exports-all-deals": "hubspot.deals",
+    "solar-hub-all-deals": "hubspot.deals",
+    "vertmonhub-all-contacts": "hubspot.contacts",
+    "primeorca-invoices": "stripe.invoices",
+    "unified_customers": "stripe.customers",
+    "unified_payments": "stripe.payments",
+    "pt-deals": "pipedrive.deals",
+    "pt-organizations": "pipedrive.organizations",
+    "pt-people": "pipedrive.people",
+    "Opportunity.first300": "salesforce.opportunities",
+    "OpportunityHistory": "salesforce.history",
+    "OpportunityContactRole": "salesforce.roles",
+    "CurrencyType": "salesforce.currencies",
+    "User.HEADER": "salesforce.users",
+    "Contact.csv": "salesforce.contacts",
+    "Account.linked": "salesforce.accounts",
+}
+
+
+@pytest.mark.parametrize("folder", ["hubspot-en", "stripe", "pipedrive", "salesforce"])
+def test_every_real_file_is_recognised(folder: str) -> None:
+    from personae.csvsniff import sniff
+    from personae.importers import recognise
+    from personae.importers._values import fold
+
+    for path in _files(folder):
+        header = {fold(label) for label in sniff(path).header}
+        kind = recognise(header)
+        expected = next(k for part, k in KINDS.items() if part in path.name)
+        assert kind is not None and kind.name == expected, path.name
+
+
+def test_a_file_given_to_the_wrong_importer_is_named(tmp_path: Path) -> None:
+    files = _files("salesforce", "Opportunity.first300")
+    with pytest.raises(ImportFormatError) as caught:
+        run_import("pipedrive", files, tmp_path)
+    [problem] = caught.value.problems
+    assert "a Salesforce opportunities export" in problem.message
+    assert problem.hint == "pass it to `personae import salesforce` instead"
