@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from personae.errors import ImportFormatError
+from personae.errors import ImportFormatError, Problem
 from personae.importers import ImportResult, run_import
 from personae.pipeline import run_report
 from personae.sources import validate
@@ -348,3 +348,24 @@ def test_a_file_given_to_the_wrong_importer_is_named(tmp_path: Path) -> None:
     [problem] = caught.value.problems
     assert "a Salesforce opportunities export" in problem.message
     assert problem.hint == "pass it to `personae import salesforce` instead"
+
+
+def test_a_large_export_can_be_read_by_the_engine() -> None:
+    import duckdb
+
+    from personae.importers import SOURCES
+    from personae.importers._export import read_export_table
+
+    path = _files("salesforce", "Opportunity.first300")[0]
+    with duckdb.connect() as con:
+        found = read_export_table(con, path, SOURCES["salesforce"], "opportunities")
+        assert not isinstance(found, Problem)
+        kind, raw = found
+        assert kind.name == "salesforce.opportunities"
+        assert [p.severity for p in raw.problems] == ["info"]  # read as Windows-1252
+        stages = con.execute(
+            "SELECT count(*), count(DISTINCT CurrencyIsoCode) FROM opportunities"
+        ).fetchone()
+    assert stages == (300, 4)
+    wrong = read_export_table(duckdb.connect(), path, SOURCES["stripe"], "x")
+    assert isinstance(wrong, Problem) and "Salesforce opportunities" in wrong.message

@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
 from personae.csvsniff import UndecodableError, decode, sniff
 from personae.errors import Problem
 from personae.importers._values import day_first, fold, parse_datetime, parse_number
-from personae.importers.registry import FileRows, Source
+from personae.importers.registry import ExportKind, FileRows, Source
+from personae.sources.csvfiles import RawCsv, read_csv
 
 
 def quote(labels: Sequence[str]) -> str:
@@ -211,3 +214,34 @@ def read_all(files: Sequence[Path], source: Source) -> tuple[list[Export], list[
         else:
             exports.append(found)
     return exports, problems
+
+
+def read_export_table(
+    con: duckdb.DuckDBPyConnection, path: Path, source: Source, table: str
+) -> tuple[ExportKind, RawCsv] | Problem:
+    """Read one large export file of ``source`` into the all-VARCHAR DuckDB table ``table``.
+
+    For files too large to read row by row (SIRENE's ``StockUniteLegale``, millions of
+    rows): the same sniffer and the same recognition by header as :func:`read_export`, then
+    DuckDB reads the file (:func:`personae.sources.csvfiles.read_csv`), and the importer
+    maps its columns in SQL. Problems of unreadable rows are in ``RawCsv.problems``.
+    """
+    from personae.importers import recognise
+
+    name = str(path)
+    try:
+        sniffed = sniff(Path(path))
+    except UndecodableError as exc:
+        return exc.problem
+    except OSError as exc:
+        return Problem(name, f"cannot read the file: {exc.strerror or exc}", hint="check the path")
+    kind = recognise({fold(label) for label in sniffed.header})
+    if kind is None or not kind.name.startswith(source.name + "."):
+        what = kind.description if kind else "no export this importer knows"
+        return Problem(
+            name,
+            f"this looks like {what}, not {source.label}'s",
+            line=1,
+            hint=f"export the file again from {source.label} as CSV (see docs/importers.md)",
+        )
+    return kind, read_csv(con, Path(path), table, name)
