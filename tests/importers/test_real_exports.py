@@ -369,3 +369,13 @@ def test_a_large_export_can_be_read_by_the_engine() -> None:
     assert stages == (300, 4)
     wrong = read_export_table(duckdb.connect(), path, SOURCES["stripe"], "x")
     assert isinstance(wrong, Problem) and "Salesforce opportunities" in wrong.message
+
+
+def test_salesforce_several_currencies_without_rates_are_refused(tmp_path: Path) -> None:
+    files = _files("salesforce", "Opportunity.first300")
+    with pytest.raises(ImportFormatError) as caught:
+        run_import("salesforce", files, tmp_path)
+    [problem] = caught.value.problems
+    assert problem.file == str(files[0])
+    assert "COP, MXN, PEN, USD" in problem.message and "CurrencyType.csv" in (problem.hint or "")
+    assert not any(tmp_path.iterdir())

@@ -63,10 +63,12 @@ class _Rates:
 
     def __init__(self) -> None:
         self.corporate = ""
+        self.file = "CurrencyType.csv"
         self.rates: dict[str, float] = {}
         self.converted: Counter[str] = Counter()
 
     def read(self, export: Export) -> None:
+        self.file = export.name
         col = _cols(
             export,
             {"code": ("IsoCode",), "rate": ("ConversionRate",), "corporate": ("IsCorporate",)},
@@ -320,7 +322,7 @@ def import_salesforce(
     if len(currencies) > 1 and not rates.rates:
         problems.append(
             Problem(
-                "(opportunities)",
+                ", ".join(e.name for e in exports if e.kind == "salesforce.opportunities"),
                 f"opportunities in several currencies ({', '.join(sorted(currencies))}) and no "
                 "CurrencyType.csv: personae never adds up amounts in different currencies",
                 hint="add CurrencyType.csv from the same Data Export (it holds the rates)",
@@ -335,7 +337,7 @@ def import_salesforce(
         )
         notes.append(
             Problem(
-                "CurrencyType.csv",
+                rates.file,
                 f"opportunity amounts converted to {rates.corporate}, the corporate currency, "
                 f"with the export's own rates: {listing}",
                 hint="the dossier's amounts are in " + rates.corporate,
