@@ -113,6 +113,10 @@ def test_hubspot_every_file_at_once(tmp_path: Path) -> None:
     )
     deals = _read(result.tables["deals"])
     assert len(deals) + repeated == 87 + 84 + 87  # the three exports overlap
+    # the most recent export (16 May) wins: all its 87 deals kept, as it has them
+    newest = str(_files("hubspot-en", "2023-05-16")[0])
+    assert result.rows[newest].kept == 87
+    assert Counter(d["lost_reason"] for d in deals)["Abandonné"] >= 27
     assert validate(tmp_path).ok
 
 

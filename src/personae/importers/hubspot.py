@@ -37,7 +37,7 @@ from personae.importers._hubspot_labels import (
 )
 from personae.importers._stages import ABANDONED_REASON, StageReader
 from personae.importers._tables import Row, fail, finish
-from personae.importers._values import country_code, fold, parse_number
+from personae.importers._values import country_code, fold, parse_datetime, parse_number
 from personae.importers.registry import ExportKind, ImportResult, Source
 from personae.settings import Settings
 
@@ -129,9 +129,28 @@ class _Companies:
         return [*self.rows.values(), *(r for k, r in self.stubs.items() if k not in self.rows)]
 
 
+LAST_MODIFIED = ("Last Modified Date", "Date de dernière modification")
+
+
+def _last_modified(export: Export) -> float:
+    """The latest ``Last Modified Date`` of a file (0 without one): how recent it is."""
+    column = export.column(LAST_MODIFIED)
+    if column is None:
+        return 0.0
+    latest = 0.0
+    for _, row in export.rows:
+        try:
+            moment = parse_datetime(row.get(column, ""), export.dayfirst)
+        except ValueError:
+            continue
+        if moment is not None:
+            latest = max(latest, moment.timestamp())
+    return latest
+
+
 def _dedup(export: Export, seen: set[str], ident: str) -> bool:
     if ident in seen:
-        export.skip("repeats a Record ID already read (the first row was kept)")
+        export.skip("repeats a Record ID of a more recent export (its row was kept)")
         return False
     seen.add(ident)
     return True
@@ -305,7 +324,8 @@ def import_hubspot(
     currency = settings.currency if settings is not None else None
     settings = settings or Settings()
     order = {"hubspot.companies": 0, "hubspot.contacts": 1, "hubspot.deals": 2}
-    exports.sort(key=lambda e: order[e.kind])
+    # Overlapping exports: the most recently modified first, so its rows win.
+    exports.sort(key=lambda e: (order[e.kind], -_last_modified(e)))
     tables: dict[str, list[Row]] = {}
     companies = _Companies()
     seen: dict[str, set[str]] = {"contacts": set(), "deals": set()}
