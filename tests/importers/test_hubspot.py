@@ -353,3 +353,28 @@ def test_an_undecodable_file_is_one_problem_naming_its_line(tmp_path: Path, out:
         import_hubspot([deals], out)
     [problem] = caught.value.problems
     assert problem.line == 3 and "CSV UTF-8" in (problem.hint or "")
+
+
+def test_associated_company_names_link_by_name_or_domain(tmp_path: Path, read: Read) -> None:
+    companies = tmp_path / "companies.csv"
+    companies.write_text(
+        "Record ID,Company name,Company Domain Name\n"
+        "11,Atelier Lumière SAS,atelier-lumiere.fr\n12,Nordwind GmbH,nordwind.de\n",
+        encoding="utf-8",
+    )
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "Record ID,Deal Name,Deal Stage,Create Date,Associated Company\n"
+        "1,A,Closed Won,2024-01-05,atelier lumière sas\n"  # by name, any case and accents
+        "2,B,Closed Lost,2024-01-06,https://www.nordwind.de/\n"  # by domain
+        "3,C,Closed: abandoned,2024-01-07,Unknown Ltd\n",  # not exported: empty
+        encoding="utf-8",
+    )
+    result = import_hubspot([companies, deals], tmp_path / "out")
+    rows = read(result.tables["deals"])
+    assert [(r["deal_id"], r["account_id"], r["status"], r["lost_reason"]) for r in rows] == [
+        ("1", "11", "won", ""),
+        ("2", "12", "lost", ""),
+        ("3", "", "lost", "Abandonné"),
+    ]
+    _said(result, "1 deal(s) kept without a company")
