@@ -163,7 +163,6 @@ BAD_DATA = {
         "account_id,amount\nA1,10\n",
         "column 'date'",
     ),
-    "missing required table": ("account_id,name\nA1,x\n", None, "revenue"),
 }
 
 
@@ -183,6 +182,54 @@ def test_bad_data_exits_2_names_the_place_and_writes_nothing(tmp_path: Path, cas
     assert result.exit_code == 2
     assert where in result.output.replace("\n", " ")
     assert not out.exists()
+
+
+def test_amounts_in_several_currencies_exit_2_naming_the_files(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "accounts.csv").write_text("account_id,annual_turnover\nA1,10\n", encoding="utf-8")
+    (data / "revenue.csv").write_text(
+        "account_id,date,amount\nA1,2024-01-31,10\n", encoding="utf-8"
+    )
+    (data / "_meta.json").write_text(
+        '{"currency": {"accounts": "EUR", "revenue": "USD"}}', encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 2
+    text = result.output.replace("\n", " ")
+    assert "accounts.csv in EUR, revenue.csv in USD" in text
+    assert not out.exists()
+
+
+def test_a_crm_only_folder_reports(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "deals.csv").write_text(
+        "deal_id,account_id,created_at,status,closed_at,lost_reason\n"
+        "D1,,2024-01-05,won,2024-02-01,\n"
+        "D2,,2024-01-10,lost,2024-03-01,Prix\n"
+        "D3,C1,2024-02-10,open,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    dossier = json.loads((out / "dossier.json").read_text(encoding="utf-8"))
+    assert dossier["metrics"]["as_of"] == "2024-03-31"
+    assert dossier["metrics"]["win_rate"]["numerator"] == 1
+    questions = {q["id"]: q for q in dossier["questions"]}
+    assert "Prix (100,0\u00a0%)" in questions["12.1"]["answer"]
+
+
+def test_import_prints_the_problems(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures"
+    hub = sorted((fixtures / "hubspot" / "en").glob("*.csv"))
+    result = runner.invoke(app, ["import", "hubspot", *map(str, hub), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = result.output.replace("\n", " ")
+    assert "1 contact(s) kept without a company" in text
+    assert "deal stages read as" in text
 
 
 def test_report_and_status_on_data(tmp_path: Path) -> None:

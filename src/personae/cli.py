@@ -5,7 +5,6 @@ Exit codes: 0 success, 2 bad input (every problem named), 1 unexpected failure.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -211,10 +210,16 @@ def validate(
     out_console.print("[green]The data is valid.[/]")
 
 
+def _sources() -> str:
+    from personae.importers import SOURCES
+
+    return "|".join(SOURCES)
+
+
 @app.command("import")
 @_handled
 def import_(
-    source: Annotated[str, typer.Argument(help="hubspot, stripe or sirene.")],
+    source: Annotated[str, typer.Argument(help="The source system: " + _sources() + ".")],
     files: Annotated[
         list[Path],
         typer.Argument(
@@ -222,19 +227,23 @@ def import_(
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder for the canonical tables.")],
+    config: ConfigOpt = None,
 ) -> None:
-    """Turn HubSpot or Stripe exports, or INSEE's SIRENE stock, into canonical tables."""
-    from personae.importers import IMPORTERS, ImporterWarning
+    """Turn a CRM's or a billing system's exports, or INSEE's SIRENE stock, into tables."""
+    from personae.importers import SOURCES, run_import
+    from personae.settings import load_settings
 
-    if source not in IMPORTERS:
-        raise typer.BadParameter(f"unknown source {source!r}; choose {', '.join(IMPORTERS)}")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ImporterWarning)
-        written = IMPORTERS[source](files, out)
-    for name, path in written.items():
+    if source not in SOURCES:
+        raise typer.BadParameter(f"unknown source {source!r}; choose {', '.join(SOURCES)}")
+    result = run_import(source, files, out, load_settings(config) if config else None)
+    for name, path in result.tables.items():
         out_console.print(f"{name}: {path}")
-    skipped = [w.message.problem for w in caught if isinstance(w.message, ImporterWarning)]
-    _print_problems("Warnings", skipped, "yellow")
+    if result.currency:
+        out_console.print(f"amounts in {result.currency} (recorded in {out / '_meta.json'})")
+    _print_problems("Warnings", result.warnings, "yellow")
+    _print_problems(
+        "How the files were read", [p for p in result.problems if p.severity == "info"], "blue"
+    )
 
 
 @app.command()

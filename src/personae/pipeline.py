@@ -9,16 +9,20 @@ turns them into answers; :func:`write_outputs` writes the files atomically;
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from personae.dossier.answers import Answer, load_answers
+from personae.dossier.kinds import money_in
 from personae.dossier.model import Dossier
 from personae.dossier.questionnaire import load_questionnaire
-from personae.errors import engine_errors
+from personae.errors import ConfigError, Problem, engine_errors
 from personae.outputs import check_out_dir, write_files
-from personae.settings import load_settings
+from personae.settings import Settings, load_settings
+
+DEFAULT_CURRENCY = "EUR"
 
 OUTPUT_NAMES = ("dossier.md", "dossier.json", "report.html", "accounts.csv", "report.pdf")
 
@@ -62,6 +66,7 @@ def compute_dossier(
 
     with engine_errors("reading the data"):
         ds = load(data, as_of=settings.as_of)
+    settings = _with_data_currency(settings, ds.currency, config, ds.con)
     try:
         with (
             engine_errors("computing the metrics"),
@@ -74,7 +79,8 @@ def compute_dossier(
     finally:
         with contextlib.suppress(Exception):  # never hide the error being raised
             ds.con.disconnect()
-    filled = answers_from_metrics(q, {**metrics, "models": models.summaries})
+    with money_in(settings.currency):
+        filled = answers_from_metrics(q, {**metrics, "models": models.summaries})
     return Dossier.assemble(
         q,
         manual=manual,
@@ -90,6 +96,34 @@ def compute_dossier(
     )
 
 
+def _with_data_currency(
+    settings: Settings, currency: str | None, config: Path | None, con: Any
+) -> Settings:
+    """The settings with the data's currency (``_meta.json``, written by the importers).
+
+    The data's currency replaces the default (EUR); a ``currency`` set in personae.toml to
+    another currency than the data's is refused: personae never converts amounts.
+    """
+    if currency is None or currency == settings.currency:
+        return settings
+    if settings.currency != DEFAULT_CURRENCY:
+        con.disconnect()
+        file = str(config) if config else "personae.toml"
+        raise ConfigError(
+            f"{file}: currency {settings.currency} but the data is in {currency}",
+            [
+                Problem(
+                    file,
+                    f"the setting currency = {settings.currency!r} disagrees with the data, "
+                    f"whose amounts are in {currency} (recorded by the import in _meta.json)",
+                    hint=f'write currency = "{currency}", or import the data again in '
+                    f"{settings.currency}",
+                )
+            ],
+        )
+    return replace(settings, currency=currency)
+
+
 def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
     """Write dossier.md, dossier.json, report.html (and accounts.csv with data) into ``out``,
     atomically."""
@@ -98,11 +132,12 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
     from personae.render.json import dossier_document, dump_document
 
     document = dossier_document(dossier)
-    files = {
-        "dossier.md": render_markdown(dossier),
-        "dossier.json": dump_document(document),
-        "report.html": render_html(document),
-    }
+    with money_in((dossier.metrics or {}).get("currency")):
+        files = {
+            "dossier.md": render_markdown(dossier),
+            "dossier.json": dump_document(document),
+            "report.html": render_html(document),
+        }
     if dossier.accounts is not None:
         files["accounts.csv"] = render_accounts_csv(dossier.accounts)
     return write_files(out, files)

@@ -109,6 +109,11 @@ class Settings:
         "The ICP's headcount range, stated by a person ('10-49', '250-'); empty = derived "
         "from the best customers.",
     )
+    stage_status: dict[str, str] = setting(
+        {},
+        "Importers: CRM deal stage (as written in the export) -> won, lost or open, for "
+        "stages whose names mislead (e.g. 'Closed: parked' = 'open').",
+    )
     market_file: str = setting(
         "",
         "INSEE SIRENE StockUniteLegale (CSV, zipped CSV or Parquet) counted for the TAM; "
@@ -224,6 +229,18 @@ def _coerce(name: str, value: Any, file: str) -> Any:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise _bad(file, name, value, "a list of NAF codes such as ['62.01Z', '49.4']")
         return tuple(v.strip().upper() for v in value if v.strip())
+    if name == "stage_status":
+        if not isinstance(value, dict) or not all(
+            str(v).lower() in ("won", "lost", "open") for v in value.values()
+        ):
+            raise _bad(
+                file,
+                name,
+                value,
+                "a table mapping each stage to won, lost or open",
+                hint='write e.g. [personae.stage_status] "Closed: parked" = "open"',
+            )
+        return {str(k): str(v).lower() for k, v in value.items()}
     if name == "icp_employees":
         if value in ("", None):
             return None

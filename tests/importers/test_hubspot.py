@@ -7,6 +7,7 @@ French interface and must give identical tables.
 
 from __future__ import annotations
 
+import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,9 +15,15 @@ from pathlib import Path
 import pytest
 
 from personae.errors import ImportFormatError
-from personae.importers import ImporterWarning, import_hubspot
+from personae.importers import ImportResult
 from personae.importers._values import fold
-from personae.importers.hubspot import STAGE_COLUMN, buying_role, deal_status, stage_name
+from personae.importers.hubspot import (
+    STAGE_COLUMN,
+    buying_role,
+    deal_status,
+    import_hubspot,
+    stage_name,
+)
 
 Table = list[dict[str, str]]
 Read = Callable[[Path], Table]
@@ -66,7 +73,8 @@ CONTACTS = [
     ("504", "9876543202", "Logistics Coordinator", "user"),
     ("505", "9876543203", "Managing Director", "decision_maker"),  # Influencer;Decision Maker
     ("506", "9876543204", "VP Finance", ""),  # two companies: the first is kept
-]  # 507 has no company: left out, with a warning
+    ("507", "", "Consultant indépendant", ""),  # no company: kept with an empty account_id
+]
 DEALS = [
     ("7001", "9876543201", "2023-01-15", "won", "2023-03-20", "24000", "", "", "Organic Search"),
     (
@@ -116,8 +124,14 @@ STAGES = [
 
 
 def _import(files: list[Path], out: Path) -> dict[str, Path]:
-    with pytest.warns(ImporterWarning, match="1 contact"):
-        return import_hubspot(files, out)
+    result = import_hubspot(files, out)
+    _said(result, "1 contact(s) kept without a company")
+    assert all(rows.balanced for rows in result.rows.values())
+    return result.tables
+
+
+def _said(result: ImportResult, text: str) -> None:
+    assert any(text in p.message for p in result.problems), [str(p) for p in result.problems]
 
 
 def test_english_export_maps_to_the_expected_rows(
@@ -212,7 +226,7 @@ def test_excel_files_are_refused(tmp_path: Path, out: Path) -> None:
     workbook = tmp_path / "companies.xlsx"
     workbook.write_bytes(b"PK\x03\x04 not really a workbook")
 
-    with pytest.raises(ImportFormatError, match="XLSX is out of scope"):
+    with pytest.raises(ImportFormatError, match="no Excel reader"):
         import_hubspot([workbook], out)
 
 
@@ -250,7 +264,7 @@ def test_semicolons_bom_and_us_dates(tmp_path: Path, out: Path, read: Read) -> N
         encoding="utf-8",
     )
 
-    written = import_hubspot([deals], out)
+    written = import_hubspot([deals], out).tables
 
     assert read(written["deals"]) == [
         {
@@ -272,6 +286,9 @@ def test_semicolons_bom_and_us_dates(tmp_path: Path, out: Path, read: Read) -> N
         ("Date d'entrée dans « Conclue gagnée (Pipeline des ventes) »", "closed_won"),
         ("Date d'entrée “Rendez-vous programmé (Pipeline des ventes)”", "appointment_scheduled"),
         ('Date entered "Demo (remote) (Enterprise)"', "demo_remote"),
+        # a Spanish portal keeps the prefix in English, the stage and pipeline translated
+        ('Date entered "Cerrado ganado (Pipeline de ventas)"', "closed_won"),
+        ('Date entered "Cita programada (Pipeline de ventas)"', "cita_programada"),
     ],
 )
 def test_stage_columns_in_both_languages(label: str, stage: str) -> None:
@@ -309,3 +326,55 @@ def test_deal_status(stage: str, status: str) -> None:
 )
 def test_buying_roles(value: str, role: str | None) -> None:
     assert buying_role(value) == role
+
+
+def test_windows_1252_gives_identical_tables_and_says_so(
+    hubspot_fr: list[Path], tmp_path: Path
+) -> None:
+    utf8 = _import(hubspot_fr, tmp_path / "utf8")
+    saved = []
+    for path in hubspot_fr:  # as Excel's French "CSV (séparateur: point-virgule)" saves them
+        target = tmp_path / path.name
+        text = path.read_text(encoding="utf-8-sig")
+        target.write_bytes(text.encode("cp1252"))
+        saved.append(target)
+    result = import_hubspot(saved, tmp_path / "cp1252")
+    for name, path in utf8.items():
+        assert result.tables[name].read_bytes() == path.read_bytes(), name
+    notes = [p for p in result.problems if "read as Windows-1252" in p.message]
+    assert notes and all(p.severity == "info" for p in notes)
+
+
+def test_an_undecodable_file_is_one_problem_naming_its_line(tmp_path: Path, out: Path) -> None:
+    noise = bytes(random.Random(0).randrange(256) for _ in range(3000))
+    deals = tmp_path / "deals.csv"
+    deals.write_bytes(b"Record ID,Deal Stage,Create Date\n1,closedwon,2024-01-05\n" + noise)
+    with pytest.raises(ImportFormatError) as caught:
+        import_hubspot([deals], out)
+    [problem] = caught.value.problems
+    assert problem.line == 3 and "CSV UTF-8" in (problem.hint or "")
+
+
+def test_associated_company_names_link_by_name_or_domain(tmp_path: Path, read: Read) -> None:
+    companies = tmp_path / "companies.csv"
+    companies.write_text(
+        "Record ID,Company name,Company Domain Name\n"
+        "11,Atelier Lumière SAS,atelier-lumiere.fr\n12,Nordwind GmbH,nordwind.de\n",
+        encoding="utf-8",
+    )
+    deals = tmp_path / "deals.csv"
+    deals.write_text(
+        "Record ID,Deal Name,Deal Stage,Create Date,Associated Company\n"
+        "1,A,Closed Won,2024-01-05,atelier lumière sas\n"  # by name, any case and accents
+        "2,B,Closed Lost,2024-01-06,https://www.nordwind.de/\n"  # by domain
+        "3,C,Closed: abandoned,2024-01-07,Unknown Ltd\n",  # not exported: empty
+        encoding="utf-8",
+    )
+    result = import_hubspot([companies, deals], tmp_path / "out")
+    rows = read(result.tables["deals"])
+    assert [(r["deal_id"], r["account_id"], r["status"], r["lost_reason"]) for r in rows] == [
+        ("1", "11", "won", ""),
+        ("2", "12", "lost", ""),
+        ("3", "", "lost", "Abandonné"),
+    ]
+    _said(result, "1 deal(s) kept without a company")

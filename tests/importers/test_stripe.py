@@ -7,6 +7,7 @@ canceled monthly one, fourteen invoices of which three are not paid.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -14,27 +15,23 @@ from pathlib import Path
 import pytest
 
 from personae.errors import ImportFormatError
-from personae.importers import (
-    IMPORTERS,
-    ImporterWarning,
-    import_hubspot,
-    import_sirene,
-    import_stripe,
-)
-from personae.importers.stripe import customer_kind
+from personae.importers import SOURCES, ImportResult
+from personae.importers.hubspot import import_hubspot
+from personae.importers.stripe import customer_kind, import_stripe
 
 Table = list[dict[str, str]]
 Read = Callable[[Path], Table]
 
+# the metadata columns are kept: stripe_hubspot_company_id, stripe_customer_type
 ACCOUNTS = [
     # linked by hubspot_company_id (metadata); VAT number -> B2B
-    ("9876543201", "Atelier Lumière SAS", "B2B", "FR"),
+    ("9876543201", "Atelier Lumière SAS", "B2B", "FR", "9876543201", ""),
     # reverse-charge VAT -> B2B
-    ("9876543202", "Brügge Logistics BV", "B2B", "BE"),
+    ("9876543202", "Brügge Logistics BV", "B2B", "BE", "9876543202", ""),
     # customer_type (metadata) = individual -> B2C
-    ("cus_PcQ3moreau", "Julie Moreau", "B2C", "FR"),
+    ("cus_PcQ3moreau", "Julie Moreau", "B2C", "FR", "", "individual"),
     # no VAT number, but a company's legal form -> B2B
-    ("cus_PdS4kestrel", "Studio Kestrel Ltd", "B2B", "GB"),
+    ("cus_PdS4kestrel", "Studio Kestrel Ltd", "B2B", "GB", "", ""),
 ]
 REVENUE = [
     # first invoice of a subscription: empty period -> [date, + interval)
@@ -61,10 +58,16 @@ REVENUE = [
 
 
 def _import(files: list[Path], out: Path) -> dict[str, Path]:
-    with pytest.warns(
-        ImporterWarning, match=r"3 invoice\(s\) not paid .*1 draft, 1 uncollectible, 1 void"
-    ):
-        return import_stripe(files, out)
+    result = import_stripe(files, out)
+    _said(result, r"3 invoice\(s\) not paid .*1 draft.*1 uncollectible.*1 void")
+    assert all(rows.balanced for rows in result.rows.values())
+    return result.tables
+
+
+def _said(result: ImportResult, pattern: str) -> None:
+    assert any(re.search(pattern, p.message) for p in result.problems), [
+        str(p) for p in result.problems
+    ]
 
 
 def test_exports_map_to_the_expected_rows(stripe_files: list[Path], out: Path, read: Read) -> None:
@@ -117,15 +120,26 @@ def test_api_exports_are_in_cents(tmp_path: Path, out: Path, read: Read) -> None
         encoding="utf-8",
     )
 
-    with pytest.warns(ImporterWarning, match="several currencies: EUR, JPY;"):
-        written = import_stripe([invoices], out)
+    result = import_stripe([invoices], out)
 
+    # amounts in different currencies are never added up: the yen invoice is counted out
     assert [
-        (r["amount"], r["period_start"], r["period_end"]) for r in read(written["revenue"])
-    ] == [
-        ("490", "2024-01-05", "2024-02-05"),
-        ("5000", "", ""),  # yen have no cents
-    ]
+        (r["amount"], r["period_start"], r["period_end"]) for r in read(result.tables["revenue"])
+    ] == [("490", "2024-01-05", "2024-02-05")]
+    [rows] = result.rows.values()
+    assert (rows.read, rows.kept, sum(rows.skipped.values())) == (2, 1, 1)
+    _said(result, r"1 row\(s\) skipped: in JPY, not EUR")
+    assert result.currency == "EUR"
+
+    yen = tmp_path / "yen.csv"
+    yen.write_text(
+        "id,customer,amount_due,total,currency,created,status\n"
+        "in_2,cus_1,5000,5000,jpy,1704448320,paid\n",
+        encoding="utf-8",
+    )
+    result = import_stripe([yen], tmp_path / "yen")
+    assert [r["amount"] for r in read(result.tables["revenue"])] == ["5000"]  # no cents
+    assert result.currency == "JPY"
 
 
 def test_a_hubspot_file_is_named_for_what_it_is_and_nothing_is_written(
@@ -173,8 +187,7 @@ def test_bad_amount_is_located(stripe_files: list[Path], tmp_path: Path, out: Pa
 def test_hubspot_and_stripe_share_the_accounts_table(
     hubspot_fr: list[Path], stripe_files: list[Path], out: Path, read: Read
 ) -> None:
-    with pytest.warns(ImporterWarning):
-        import_hubspot(hubspot_fr, out)
+    import_hubspot(hubspot_fr, out)
     _import(stripe_files, out)
 
     accounts = {r["account_id"]: r for r in read(out / "accounts.csv")}
@@ -197,9 +210,8 @@ def test_outputs_pass_validation(
 ) -> None:
     from personae.sources import validate
 
-    with pytest.warns(ImporterWarning):
-        import_hubspot(hubspot_en, out)
-        import_stripe(stripe_files, out)
+    import_hubspot(hubspot_en, out)
+    import_stripe(stripe_files, out)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # ibis/duckdb, not ours
         report = validate(out)
@@ -208,7 +220,7 @@ def test_outputs_pass_validation(
     assert report.ok
     assert report.tables == {
         "accounts": 6,
-        "contacts": 6,
+        "contacts": 7,  # the contact without a company is kept, its account_id empty
         "deal_stages": 16,
         "deals": 5,
         "revenue": 12,
@@ -232,8 +244,5 @@ def test_customer_kind(
 
 
 def test_importers_registry() -> None:
-    assert {
-        "hubspot": import_hubspot,
-        "sirene": import_sirene,
-        "stripe": import_stripe,
-    } == IMPORTERS
+    assert SOURCES["hubspot"].run is import_hubspot
+    assert SOURCES["stripe"].run is import_stripe

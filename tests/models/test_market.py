@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from personae.cli import app
 from personae.errors import ImportFormatError
-from personae.importers import import_sirene
+from personae.importers.sirene import import_sirene
 from personae.models.market import count_tam, open_market, tranches_within
 from personae.pipeline import compute_dossier
 from tests.models.test_icp import _company

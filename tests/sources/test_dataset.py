@@ -48,7 +48,7 @@ def test_every_table_typed_as_the_schema_says(folder: Folder) -> None:
         for column in table.columns:
             assert types[column.name] == schema.SQL_TYPES[column.type], (name, column.name)
         assert ds.files[name].endswith(f"{name}.csv")
-        assert name in ds.tables
+        assert table.name in ds.tables
     assert ds.warnings == []
 
 
@@ -84,9 +84,10 @@ def test_choices_are_normalised(folder: Folder) -> None:
     assert rows(ds, "contacts")[0]["role"] == "decision_maker"
 
 
-def test_has_is_false_for_an_empty_table(folder: Folder) -> None:
+def test_an_empty_table_counts_as_absent(folder: Folder) -> None:
     ds = load(folder(activity="account_id,timestamp\n"))
-    assert "activity" in ds.tables and "deals" not in ds.tables
+    assert "activity" not in ds.tables and "activity" in ds.files
+    assert any("'activity' has no rows" in w.message for w in ds.warnings)
 
 
 def company() -> dict[str, pd.DataFrame]:

@@ -5,6 +5,7 @@ Lines count from the header (line 1), so the first data row is line 2.
 
 from __future__ import annotations
 
+import random
 from datetime import date
 from pathlib import Path
 
@@ -24,12 +25,19 @@ def test_valid_folder_has_no_problems(folder: Folder) -> None:
     assert report.tables == {"accounts": 3, "revenue": 3}
 
 
-def test_missing_required_table(folder: Folder) -> None:
-    report = validate(folder(accounts=None))
-    assert not report.ok
-    p = only(report.errors, message="required table 'accounts' is missing")
-    assert p.file.endswith("accounts.csv")
-    assert "accounts.csv" in (p.hint or "")
+def test_no_single_table_is_required(folder: Folder) -> None:
+    assert validate(folder(accounts=None)).ok
+    assert validate(folder(revenue=None)).ok
+    assert validate(folder(accounts=None, revenue=None, deals=DEALS_ONLY)).ok
+
+
+def test_an_empty_folder_is_one_error(folder: Folder) -> None:
+    report = validate(folder(accounts=None, revenue=None))
+    p = only(report.errors, message="no table found")
+    assert "deals" in (p.hint or "")
+
+
+DEALS_ONLY = "deal_id,account_id,created_at,status,closed_at\nD1,,2024-01-05,won,2024-02-01\n"
 
 
 def test_missing_source(tmp_path: Path) -> None:
@@ -49,8 +57,8 @@ def test_missing_required_column(folder: Folder) -> None:
 @pytest.mark.parametrize(
     ("table", "text", "line", "column", "value", "message"),
     [
-        ("revenue", "account_id,date,amount\nA1,2024-01-15,1\nA1,2024-01-15,12 €\n", 3,
-         "amount", "12 €", "not a number"),
+        ("revenue", "account_id,date,amount\nA1,2024-01-15,1\nA1,2024-01-15,12 € HT\n", 3,
+         "amount", "12 € HT", "not a number"),
         ("revenue", "account_id,date,amount\nA1,15/13/2024,1\n", 2, "date", "15/13/2024",
          "not a date"),
         ("revenue", "account_id,date,amount,recurring\nA1,2024-01-15,1,\nA1,2024-01-15,1,peut-être\n",
@@ -178,9 +186,12 @@ def test_two_files_for_one_table(folder: Folder) -> None:
     only(report.errors, message="two files for table 'revenue'")
 
 
-def test_empty_required_table(folder: Folder) -> None:
-    report = validate(folder(revenue="account_id,date,amount\n"))
-    only(report.errors, message="table 'revenue' has no rows")
+def test_empty_table_counts_as_absent(folder: Folder) -> None:
+    path = folder(revenue="account_id,date,amount\n")
+    report = validate(path)
+    assert report.ok
+    only(report.warnings, message="table 'revenue' has no rows: it counts as absent")
+    assert "revenue" not in load(path).tables
 
 
 def test_empty_file(folder: Folder) -> None:
@@ -198,12 +209,43 @@ def test_row_with_too_many_cells(folder: Folder) -> None:
     assert p.value == "A1,2024-01-15,1,5"
 
 
-def test_file_not_utf8(folder: Folder) -> None:
+def test_windows_1252_is_read_and_reported(folder: Folder) -> None:
     path = folder()
-    (path / "accounts.csv").write_bytes("account_id,name\nA1,Société\nA2,Crème\n".encode("cp1252"))
+    (path / "accounts.csv").write_bytes(
+        "account_id;name\r\nA1;Société\r\nA2;Crème – 5 €\r\nA3;x\r\n".encode("cp1252")
+    )
+    ds = load(path)
+    names = ds.tables["accounts"].order_by("account_id").name.to_pyarrow().to_pylist()
+    assert names == ["Société", "Crème – 5 €", "x"]
+    note = only(ds.warnings, message="read as Windows-1252")
+    assert note.severity == "info"
+
+
+def test_undecodable_file_is_one_error(folder: Folder) -> None:
+    path = folder(revenue="account_id,date,amount\nA1,2024-01-15,1\n")
+    rnd = random.Random(0)
+    noise = bytes(rnd.randrange(256) for _ in range(3000))
+    (path / "accounts.csv").write_bytes(b"account_id,name\nA1,ok\n" + noise)
     report = validate(path)
-    p = only(report.errors, message="not UTF-8")
-    assert p.line == 2 and "UTF-8" in (p.hint or "")
+    accounts = [p for p in report.errors if p.file.endswith("accounts.csv")]
+    assert len(accounts) == 1 and accounts[0].line == 3
+    assert "CSV UTF-8" in (accounts[0].hint or "")
+    assert not [p for p in report.errors if p.file.endswith("revenue.csv")]
+
+
+def test_unreadable_rows_do_not_cascade(folder: Folder) -> None:
+    rows = "".join(f"A{i},Name {i}\n" for i in range(50))
+    broken = "".join(f'A{i},"Name {i}\n' for i in range(50, 60))  # unterminated quotes
+    revenue = "".join(f"A{i},2024-01-15,10\n" for i in range(60))
+    report = validate(
+        folder(
+            accounts="account_id,name\n" + rows + broken,
+            revenue="account_id,date,amount\n" + revenue,
+        )
+    )
+    unknown = [p for p in report.errors if p.column == "account_id" and "revenue" in p.file]
+    assert len(unknown) == 1
+    assert "could not be read" in unknown[0].message
 
 
 def test_accounts_without_country_warning(folder: Folder) -> None:

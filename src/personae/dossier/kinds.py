@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -221,10 +224,29 @@ def fmt_int(value: float) -> str:
     return format_decimal(round(value), locale=LOCALE)
 
 
-def fmt_money(value: float, per_year: bool = False) -> str:
+_CURRENCY: ContextVar[str] = ContextVar("personae_currency", default="EUR")
+
+
+@contextmanager
+def money_in(currency: str | None) -> Iterator[None]:
+    """Within the block, :func:`fmt_money` writes amounts in ``currency`` (ISO 4217; the
+    company currency of the report: the ``currency`` setting, or the data's own)."""
+    token = _CURRENCY.set((currency or "EUR").upper())
+    try:
+        yield
+    finally:
+        _CURRENCY.reset(token)
+
+
+def fmt_money(value: float, per_year: bool = False, currency: str | None = None) -> str:
+    """``12 345 €`` (or ``12 345 $US``, ``12 345 R$``…: the currency of :func:`money_in`)."""
     digits = "#,##0" if abs(value) >= 100 or float(value).is_integer() else "#,##0.00"
     text = format_currency(
-        value, "EUR", locale=LOCALE, format=f"{digits}{NBSP}¤", currency_digits=False
+        value,
+        currency or _CURRENCY.get(),
+        locale=LOCALE,
+        format=f"{digits}{NBSP}¤",
+        currency_digits=False,
     )
     return text + ("/an" if per_year else "")
 

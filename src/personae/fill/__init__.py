@@ -69,7 +69,10 @@ def answers_from_metrics(q: Questionnaire, m: Metrics) -> Filled:
     """The data answers the metrics settle, and why each other question is open."""
     answers: dict[str, Answer] = {}
     known = {x.id for x in q.questions} | set(q.slots) | set(q.tables)
+    records = list(m.get("missing") or [])
     for r in RULES:
+        if any(need.column is None and need.unmet_in(records) for need in r.needs):
+            continue  # computed on a stand-in empty table: nothing to say but what is missing
         detail = {
             "metrics": list(r.families),
             "provenance": [_provenance(f, m) for f in r.families if _provenance(f, m)],

@@ -1,32 +1,63 @@
-"""Importers: real exports (HubSpot, Stripe, INSEE SIRENE) -> the canonical tables of DESIGN §3.
+"""Importers: real exports (HubSpot, Stripe, Pipedrive, Salesforce…) -> the tables of DESIGN §3.
 
-Each importer reads CSV export files, recognises each one by its header row, and writes
-canonical CSVs into a folder, atomically, or raises
+Each importer is a module defining ``SOURCE`` (:class:`~personae.importers.registry.Source`),
+listed once in :data:`SOURCE_MODULES`. It reads export files, recognises each one by its
+header row, writes canonical CSVs into a folder atomically and returns an
+:class:`ImportResult` (tables, currency, every file's rows accounted for, and the warnings
+as :class:`~personae.errors.Problem`), or raises
 :class:`~personae.errors.ImportFormatError` listing every problem and writes nothing.
-What it skipped without failing is reported as an :class:`ImporterWarning`.
 
-    >>> from personae.importers import IMPORTERS
-    >>> sorted(IMPORTERS)
-    ['hubspot', 'sirene', 'stripe']
+    >>> from personae.importers import SOURCES
+    >>> sorted(SOURCES)
+    ['hubspot', 'pipedrive', 'salesforce', 'sirene', 'stripe']
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from importlib import import_module
+from pathlib import Path
 
-from personae.importers._tables import ImporterWarning
-from personae.importers.hubspot import import_hubspot
-from personae.importers.sirene import import_sirene
-from personae.importers.stripe import import_stripe
+from personae.importers.registry import ExportKind, FileRows, ImportResult, Source
+from personae.settings import Settings
 
-if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
-    from pathlib import Path
+__all__ = [
+    "SOURCES",
+    "SOURCE_MODULES",
+    "ExportKind",
+    "FileRows",
+    "ImportResult",
+    "Source",
+    "recognise",
+    "run_import",
+]
 
-__all__ = ["IMPORTERS", "ImporterWarning", "import_hubspot", "import_sirene", "import_stripe"]
+SOURCE_MODULES: tuple[str, ...] = (
+    "hubspot",
+    "stripe",
+    "pipedrive",
+    "salesforce",
+    "sirene",
+)
+"""One line per importer module (``personae.importers.<name>``, defining ``SOURCE``)."""
 
-IMPORTERS: dict[str, Callable[[Sequence[Path], Path], dict[str, Path]]] = {
-    "hubspot": import_hubspot,
-    "sirene": import_sirene,
-    "stripe": import_stripe,
+SOURCES: dict[str, Source] = {
+    source.name: source
+    for source in (import_module(f"personae.importers.{m}").SOURCE for m in SOURCE_MODULES)
 }
+
+
+def recognise(header: set[str]) -> ExportKind | None:
+    """The export (of any source) whose markers a set of folded column labels matches."""
+    for source in SOURCES.values():
+        for kind in source.exports:
+            if kind.matches(header):
+                return kind
+    return None
+
+
+def run_import(
+    source: str, files: Sequence[Path], out: Path, settings: Settings | None = None
+) -> ImportResult:
+    """Run the importer named ``source`` (a key of :data:`SOURCES`)."""
+    return SOURCES[source].run(files, out, settings)

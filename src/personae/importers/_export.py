@@ -2,8 +2,10 @@
 
 An :class:`Export` holds a file's rows keyed by folded column label (see
 :func:`~personae.importers._values.fold`), so ``"Pays/région"`` and ``"Pays/Région"`` are the
-same column. :func:`recognise` knows every export the importers read, HubSpot's and Stripe's,
-so that a file given to the wrong importer is named for what it is.
+same column. The encoding and separator are decided by :mod:`personae.csvsniff`, the sniffer
+loading shares. :func:`personae.importers.recognise` knows every export of every registered
+importer, so that a file given to the wrong importer is named for what it is. Every row is
+accounted for: :meth:`Export.keep` or :meth:`Export.skip` with a reason, counted per file.
 """
 
 from __future__ import annotations
@@ -15,97 +17,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
+from personae.csvsniff import UndecodableError, decode, sniff
 from personae.errors import Problem, Severity
 from personae.importers._values import day_first, fold, parse_datetime, parse_number
-
-#: The exports the importers know, as ``vendor.object`` -> a description for messages.
-KINDS = {
-    "hubspot.companies": "a HubSpot companies export",
-    "hubspot.contacts": "a HubSpot contacts export",
-    "hubspot.deals": "a HubSpot deals export",
-    "stripe.customers": "a Stripe customers export",
-    "stripe.subscriptions": "a Stripe subscriptions export",
-    "stripe.invoices": "a Stripe invoices export",
-}
-
-VENDORS = {"hubspot": "HubSpot", "stripe": "Stripe"}
-EXPECTS = {
-    "hubspot": "a HubSpot companies, contacts or deals export",
-    "stripe": "a Stripe customers, subscriptions or invoices export",
-}
-
-HUBSPOT_RECORD_ID = (
-    "Record ID",
-    "ID de fiche d'informations",
-    "Company ID",
-    "Contact ID",
-    "Deal ID",
-)
-HUBSPOT_DEAL_MARKERS = (
-    "Deal Stage",
-    "Phase de la transaction",
-    "Deal Name",
-    "Nom de la transaction",
-)
-HUBSPOT_CONTACT_MARKERS = ("First Name", "Last Name", "Email", "Prénom", "Nom", "E-mail")
-HUBSPOT_COMPANY_MARKERS = (
-    "Company name",
-    "Nom de l'entreprise",
-    "Company Domain Name",
-    "Nom de domaine de l'entreprise",
-)
-STRIPE_INVOICE_MARKERS = ("Amount Due", "amount_due")
-STRIPE_SUBSCRIPTION_MARKERS = (
-    "Current Period Start (UTC)",
-    "Current Period End (UTC)",
-    "current_period_start",
-    "current_period_end",
-)
-STRIPE_CUSTOMER_MARKERS = ("Email", "email")
-STRIPE_CUSTOMER_DATES = ("Created (UTC)", "created")
-
-
-def expected_columns(vendor: str) -> str:
-    """What the importer of ``vendor`` looks for, for the message about an unknown file."""
-    if vendor == "hubspot":
-        return (
-            f"a record id column ({quote(HUBSPOT_RECORD_ID[:2])}) and, for companies, "
-            f"{quote(HUBSPOT_COMPANY_MARKERS)}; for contacts, {quote(HUBSPOT_CONTACT_MARKERS)}; "
-            f"for deals, {quote(HUBSPOT_DEAL_MARKERS)}"
-        )
-    return (
-        f"an 'id' column and, for invoices, {quote(STRIPE_INVOICE_MARKERS[:1])}; for "
-        f"subscriptions, {quote(STRIPE_SUBSCRIPTION_MARKERS[:2])}; for customers, "
-        f"'Email' and 'Created (UTC)'"
-    )
+from personae.importers.registry import ExportKind, FileRows, Source
+from personae.sources.csvfiles import RawCsv, read_csv
 
 
 def quote(labels: Sequence[str]) -> str:
     """``'A' or 'B'``: labels as messages name them."""
     return " or ".join(f"'{label}'" for label in labels)
-
-
-def _has(header: set[str], labels: Sequence[str]) -> bool:
-    return any(fold(label) in header for label in labels)
-
-
-def recognise(header: set[str]) -> str | None:
-    """The kind of export (a key of :data:`KINDS`) a set of folded column labels belongs to."""
-    if _has(header, HUBSPOT_RECORD_ID):
-        if _has(header, HUBSPOT_DEAL_MARKERS):
-            return "hubspot.deals"
-        if _has(header, HUBSPOT_CONTACT_MARKERS):
-            return "hubspot.contacts"
-        if _has(header, HUBSPOT_COMPANY_MARKERS):
-            return "hubspot.companies"
-    if "id" in header:
-        if _has(header, STRIPE_INVOICE_MARKERS):
-            return "stripe.invoices"
-        if _has(header, STRIPE_SUBSCRIPTION_MARKERS):
-            return "stripe.subscriptions"
-        if _has(header, STRIPE_CUSTOMER_MARKERS) and _has(header, STRIPE_CUSTOMER_DATES):
-            return "stripe.customers"
-    return None
 
 
 @dataclass
@@ -118,7 +41,24 @@ class Export:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    counts: FileRows = field(default_factory=FileRows)
     _dayfirst: bool | None = None
+
+    def keep(self, n: int = 1) -> None:
+        """``n`` rows went into a table."""
+        self.counts.kept += n
+
+    def skip(self, reason: str, n: int = 1) -> None:
+        """``n`` rows were left out, for ``reason`` (said in the file's summary)."""
+        self.counts.skipped[reason] += n
+
+    def summary(self) -> Problem:
+        """An info line: how many rows were read, kept, and skipped for which reasons."""
+        c = self.counts
+        text = f"{c.read} row(s) read, {c.kept} kept"
+        if c.skipped:
+            text += ", " + ", ".join(f"{n} skipped: {why}" for why, n in c.skipped.items())
+        return Problem(self.name, text, severity="info")
 
     @property
     def name(self) -> str:
@@ -181,31 +121,35 @@ class Export:
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
-def read_export(path: Path, vendor: str) -> Export | Problem:
-    """Read one export file of ``vendor`` (``hubspot`` or ``stripe``), or say why not."""
+def read_export(path: Path, source: Source) -> Export | Problem:
+    """Read one export file of ``source``, or say why not."""
+    from personae.importers import SOURCES, recognise
+
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with Path(path).open("rb") as handle:
+            magic = handle.read(8)
     except FileNotFoundError:
         return Problem(name, "file not found", hint="check the path")
     except OSError as exc:
         return Problem(name, f"cannot read the file: {exc.strerror or exc}")
-    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm") or raw.startswith(_EXCEL_MAGIC):
+    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm") or magic.startswith(_EXCEL_MAGIC):
         return Problem(
             name,
-            "this is an Excel workbook; personae reads CSV exports only (XLSX is out of scope)",
-            hint="export again choosing the CSV file format, or save the sheet as 'CSV UTF-8'",
+            "this is an Excel workbook; no Excel reader (python-calamine, openpyxl) is installed,"
+            " so personae reads CSV exports only",
+            hint="export again choosing the CSV file format, or save the sheet as « CSV UTF-8 »",
         )
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), "")
-    if not first:
+        sniffed = sniff(path)
+        text = decode(path, sniffed.encoding)
+    except UndecodableError as exc:
+        return exc.problem
+    except (OSError, UnicodeDecodeError) as exc:
+        return Problem(name, f"cannot read the file: {exc}", hint="export it again as CSV")
+    if not sniffed.header:
         return Problem(name, "the file is empty", hint="export again; the file has no header row")
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniffed.separator)
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
@@ -214,26 +158,30 @@ def read_export(path: Path, vendor: str) -> Export | Problem:
     for label in header:
         labels.setdefault(fold(label), label.strip())
     kind = recognise(set(labels))
-    if kind is None or not kind.startswith(vendor + "."):
+    if kind is None or not kind.name.startswith(source.name + "."):
         found = quote(header[:12]).replace(" or ", ", ")
         found += ", …" if len(header) > 12 else ""
         if kind is not None:
-            other = kind.split(".")[0]
+            other = SOURCES[kind.name.split(".")[0]]
             return Problem(
                 name,
-                f"this looks like {KINDS[kind]}, not {EXPECTS[vendor]}",
+                f"this looks like {kind.description}, not {source.label}'s",
                 line=1,
-                hint=f"pass it to `personae import {other}` instead",
+                hint=f"pass it to `personae import {other.name}` instead",
             )
+        wanted = "; ".join(f"{k.description}: {k.expected()}" for k in source.exports)
         return Problem(
             name,
-            f"not {EXPECTS[vendor]}: looked for {expected_columns(vendor)}; "
+            f"not a {source.label} export this importer knows: looked for {wanted}; "
             f"the header row has {found or 'no columns'}",
             line=1,
-            hint=f"export the file again from {VENDORS[vendor]} as CSV (see docs/importers.md)",
+            hint=f"export the file again from {source.label} as CSV (see docs/importers.md)",
         )
-    export = Export(path, kind, labels)
-    keys = list(labels)
+    export = Export(path, kind.name, labels)
+    note = sniffed.note()
+    if note is not None:
+        export.warnings.append(note)
+    folded = [fold(h) for h in header]
     previous = 1
     try:
         for cells in reader:
@@ -241,28 +189,59 @@ def read_export(path: Path, vendor: str) -> Export | Problem:
             previous = reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-            row: dict[str, str] = {}
+            row: dict[str, str] = dict.fromkeys(labels, "")
             for index, cell in enumerate(cells[: len(header)]):
-                folded = fold(header[index])
-                row.setdefault(folded, cell.strip())
-            for k in keys:
-                row.setdefault(k, "")
+                value = cell.strip()
+                if value and not row[folded[index]]:  # a repeated header: first value given
+                    row[folded[index]] = value
             export.rows.append((line, row))
     except csv.Error as exc:
         return Problem(name, f"not a readable CSV file: {exc}", line=reader.line_num)
+    export.counts.read = len(export.rows)
     return export
 
 
-def read_all(files: Sequence[Path], vendor: str) -> tuple[list[Export], list[Problem]]:
+def read_all(files: Sequence[Path], source: Source) -> tuple[list[Export], list[Problem]]:
     """Every file read, or the problems that stop the import (all of them, not the first)."""
     exports: list[Export] = []
     problems: list[Problem] = []
     if not files:
         problems.append(Problem("(no files)", "no export file given", hint="pass CSV exports"))
     for path in files:
-        found = read_export(Path(path), vendor)
+        found = read_export(Path(path), source)
         if isinstance(found, Problem):
             problems.append(found)
         else:
             exports.append(found)
     return exports, problems
+
+
+def read_export_table(
+    con: duckdb.DuckDBPyConnection, path: Path, source: Source, table: str
+) -> tuple[ExportKind, RawCsv] | Problem:
+    """Read one large export file of ``source`` into the all-VARCHAR DuckDB table ``table``.
+
+    For files too large to read row by row (SIRENE's ``StockUniteLegale``, millions of
+    rows): the same sniffer and the same recognition by header as :func:`read_export`, then
+    DuckDB reads the file (:func:`personae.sources.csvfiles.read_csv`), and the importer
+    maps its columns in SQL. Problems of unreadable rows are in ``RawCsv.problems``.
+    """
+    from personae.importers import recognise
+
+    name = str(path)
+    try:
+        sniffed = sniff(Path(path))
+    except UndecodableError as exc:
+        return exc.problem
+    except OSError as exc:
+        return Problem(name, f"cannot read the file: {exc.strerror or exc}", hint="check the path")
+    kind = recognise({fold(label) for label in sniffed.header})
+    if kind is None or not kind.name.startswith(source.name + "."):
+        what = kind.description if kind else "no export this importer knows"
+        return Problem(
+            name,
+            f"this looks like {what}, not {source.label}'s",
+            line=1,
+            hint=f"export the file again from {source.label} as CSV (see docs/importers.md)",
+        )
+    return kind, read_csv(con, Path(path), table, name)

@@ -11,34 +11,23 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import json
 import os
 import tempfile
-import warnings
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from personae.errors import ImportFormatError, Problem
+from personae.importers.registry import ImportResult
+from personae.sources.meta import META_FILE, read_meta
 from personae.sources.schema import TABLES
 
+if TYPE_CHECKING:
+    from personae.importers._export import Export
+
 Row = dict[str, object]
-
-
-class ImporterWarning(UserWarning):
-    """Something an importer skipped or could not map, without failing the import.
-
-    ``problem`` locates it like the problems of :class:`~personae.errors.ImportFormatError`.
-    """
-
-    def __init__(self, problem: Problem) -> None:
-        self.problem = problem
-        super().__init__(str(problem))
-
-
-def warn(problems: Sequence[Problem]) -> None:
-    """Emit each warning as an :class:`ImporterWarning` pointing at the importer's caller."""
-    for problem in problems:
-        warnings.warn(ImporterWarning(problem), stacklevel=3)
 
 
 def fail(vendor: str, problems: Sequence[Problem]) -> ImportFormatError:
@@ -67,12 +56,18 @@ def cell(value: object) -> str:
 
 
 def _columns(table: str, rows: Sequence[Row], extra: Sequence[str] = ()) -> list[str]:
-    """The schema's columns that are required or filled in some row, in schema order."""
-    used = {name for row in rows for name, value in row.items() if value not in (None, "")}
+    """The schema's columns that are required or filled in some row, in schema order, then
+    the source's own columns filled in some row (kept, ignored by loading)."""
+    used: dict[str, None] = {}
+    for row in rows:
+        for name, value in row.items():
+            if value not in (None, ""):
+                used.setdefault(name)
     names = [
         c.name for c in TABLES[table].columns if c.required or c.name in used or c.name in extra
     ]
     names += [name for name in extra if name not in names]
+    names += [name for name in used if name not in names]
     return names
 
 
@@ -166,3 +161,42 @@ def write_tables(
         for name in temporary.values():
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(name)
+
+
+def finish(
+    source: str,
+    exports: Sequence[Export],
+    tables: Mapping[str, Sequence[Row]],
+    out: Path,
+    *,
+    currency: str | None,
+    prefer_new_accounts: bool,
+    notes: Sequence[Problem] = (),
+) -> ImportResult:
+    """Write the tables and the currency note; the result with every file's rows counted."""
+    written = write_tables(out, tables, prefer_new_accounts=prefer_new_accounts)
+    if currency:
+        write_currency(out, currency, written)
+    result = ImportResult(source, written, currency)
+    result.problems.extend(notes)
+    for export in exports:
+        result.rows[export.name] = export.counts
+        result.problems.extend(export.warnings)
+        result.problems.append(export.summary())
+    return result
+
+
+def write_currency(out: Path, currency: str, written: Mapping[str, Path]) -> None:
+    """Record in ``out/_meta.json`` the currency of the amounts of each table written."""
+    meta = read_meta(out)
+    tables = meta.setdefault("currency", {})
+    for table in written:
+        tables[table] = currency.upper()
+    path = out / META_FILE
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=out, prefix=".meta.", suffix=".tmp", delete=False
+    ) as handle:
+        json.dump(meta, handle, indent=2, sort_keys=True)
+        handle.write("\n")
+    os.chmod(handle.name, 0o644)
+    os.replace(handle.name, path)

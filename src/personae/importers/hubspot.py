@@ -1,200 +1,69 @@
 """HubSpot CRM exports (companies, contacts, deals; CSV; English or French labels) -> tables.
 
-Each file is recognised by its header row (see :mod:`personae.importers._export`); columns
-are looked up by any of their known labels, English first, then French (the labels
-HubSpot's French interface writes). Dropdown values that HubSpot translates (default deal
-stages, buying roles, original sources, industries) are mapped to one language-neutral form,
-so the same portal exported in English or in French gives the same tables.
+Each file is recognised by its header row (:data:`EXPORTS`); columns are looked up by any of
+their known labels, English first, then French (the labels HubSpot's French interface
+writes). Dropdown values that HubSpot translates (default deal stages, buying roles, original
+sources, industries) are mapped to one language-neutral form, so the same portal exported in
+English or in French gives the same tables.
 
 - companies -> ``accounts``; contacts -> ``contacts``; deals -> ``deals``, and their
   ``Date entered "<stage> (<pipeline>)"`` columns -> ``deal_stages``.
+- Default views carry no association columns: deals and contacts then keep an empty
+  ``account_id`` and still count wherever a company is not needed. ``Associated Company
+  IDs`` link by id; ``Associated Company`` (names) link to the companies exported, by name
+  or domain. A company a deal or contact names but the companies export lacks (or that was
+  not exported) becomes an account with its id and name only.
+- A deal's status: see :mod:`personae.importers._stages` (``Is Deal Closed?`` with ``Deal
+  probability`` where exported, else the stage name; abandoned stages are lost, reason
+  « Abandonné »); the import says how it read each stage.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from personae.importers._export import Export, quote, read_all
-from personae.importers._tables import Row, fail, warn, write_tables
-from personae.importers._values import country_code, key, snake_case
-
-__all__ = ["import_hubspot"]
-
-# --- column labels: English (HubSpot's property label), then French -------------------
-
-ASSOCIATED_COMPANY = (
-    "Associated Company IDs (Primary)",
-    "Associated Company ID (Primary)",
-    "Primary Associated Company ID",
-    "Associated Company IDs",
-    "Associated Company ID",
-    "ID de l'entreprise associée principale",
-    "ID des entreprises associées",
-    "ID de l'entreprise associée",
+from personae.importers._hubspot_labels import (
+    COMPANY,
+    CONTACT,
+    DEAL,
+    RECORD_ID,
+    STAGE_COLUMN,
+    buying_role,
+    channel,
+    industry,
+    stage_name,
 )
-ORIGINAL_SOURCE = (
-    "Original Source",
-    "Original Traffic Source",
-    "Source d'origine",
-    "Source de trafic d'origine",
-)
-COMPANY = {
-    "id": ("Record ID", "ID de fiche d'informations", "Company ID"),
-    "name": ("Company name", "Nom de l'entreprise", "Name", "Nom"),
-    "employees": ("Number of Employees", "Nombre d'employés", "Nombre de salariés"),
-    "annual_turnover": ("Annual Revenue", "Chiffre d'affaires annuel"),
-    "industry": ("Industry", "Secteur d'activité", "Secteur"),
-    "country": ("Country/Region", "Pays/région", "Country", "Pays"),
-    "acquisition_channel": ORIGINAL_SOURCE,
-}
-CONTACT = {
-    "id": ("Record ID", "ID de fiche d'informations", "Contact ID"),
-    "account_id": ASSOCIATED_COMPANY,
-    "job_title": ("Job Title", "Intitulé du poste", "Fonction", "Poste"),
-    "role": ("Buying Role", "Rôle d'achat", "Rôle d'acheteur"),
-}
-DEAL = {
-    "id": ("Record ID", "ID de fiche d'informations", "Deal ID"),
-    "account_id": ASSOCIATED_COMPANY,
-    "stage": ("Deal Stage", "Phase de la transaction"),
-    "amount": (
-        "Amount in company currency",
-        "Montant dans la devise de l'entreprise",
-        "Amount",
-        "Montant",
-    ),
-    "closed_at": ("Close Date", "Date de fermeture", "Date de clôture"),
-    "created_at": ("Create Date", "Date de création"),
-    "lost_reason": (
-        "Closed Lost Reason",
-        "Raison de la perte",
-        "Raison de perte de la transaction",
-        "Motif de la perte",
-    ),
-    "competitor": ("Competitor", "Competitors", "Concurrent", "Concurrents"),
-    "source": ORIGINAL_SOURCE,
-}
-#: ``Date entered "Demo (Sales Pipeline)"``, ``Date d'entrée dans « Démo (Pipeline des ventes) »``
-STAGE_COLUMN = re.compile(
-    r"^(?:date entered|date d'entree(?: dans)?(?: la phase)?|date de passage (?:a|en|dans))"
-    r"\s*[\"«“]?\s*(?P<stage>.+?)\s*\((?P<pipeline>[^()]+)\)\s*[\"»”]?$"
-)
+from personae.importers._stages import ABANDONED_REASON, StageReader
+from personae.importers._tables import Row, fail, finish
+from personae.importers._values import country_code, fold, parse_datetime, parse_number
+from personae.importers.registry import ExportKind, ImportResult, Source
+from personae.settings import Settings
 
-# --- dropdown values HubSpot translates ------------------------------------------------
-
-DEFAULT_STAGES = {
-    "appointment_scheduled": ("Appointment Scheduled", "Rendez-vous programmé", "Rendez-vous pris"),
-    "qualified_to_buy": ("Qualified To Buy", "Qualifié pour acheter", "Qualifié pour l'achat"),
-    "presentation_scheduled": ("Presentation Scheduled", "Présentation programmée"),
-    "decision_maker_bought_in": (
-        "Decision Maker Bought-In",
-        "Décisionnaire convaincu",
-        "Décideur convaincu",
-    ),
-    "contract_sent": ("Contract Sent", "Contrat envoyé"),
-    "closed_won": ("Closed Won", "Conclue gagnée", "Fermée gagnée", "Fermé gagné"),
-    "closed_lost": ("Closed Lost", "Conclue perdue", "Fermée perdue", "Fermé perdu"),
-}
-BUYING_ROLES = {
-    "decision_maker": (
-        "Decision Maker",
-        "Executive Sponsor",
-        "Décisionnaire",
-        "Décideur",
-        "Sponsor exécutif",
-    ),
-    "economic_buyer": ("Budget Holder", "Economic Buyer", "Détenteur du budget"),
-    "champion": ("Champion",),
-    "influencer": ("Influencer", "Influenceur", "Prescripteur"),
-    "user": ("End User", "User", "Utilisateur final", "Utilisateur"),
-}
-ROLE_ORDER = tuple(BUYING_ROLES)
-SOURCES = {
-    "Organic Search": ("Recherche naturelle", "Recherche organique"),
-    "Paid Search": ("Recherche payante",),
-    "Email Marketing": ("E-mail marketing", "Marketing par e-mail"),
-    "Organic Social": ("Social Media", "Réseaux sociaux", "Réseaux sociaux organiques"),
-    "Paid Social": ("Réseaux sociaux payants",),
-    "Referrals": ("Renvois", "Sites référents", "Références"),
-    "Other Campaigns": ("Autres campagnes",),
-    "Direct Traffic": ("Trafic direct",),
-    "Offline Sources": ("Sources hors ligne",),
-}
-#: HubSpot's default ``Industry`` options seen most in B2B portals, with their French labels.
-INDUSTRIES = {
-    "Computer Software": ("Logiciels informatiques",),
-    "Information Technology and Services": ("Technologies et services de l'information",),
-    "Internet": (),
-    "Financial Services": ("Services financiers",),
-    "Banking": ("Banque",),
-    "Insurance": ("Assurance",),
-    "Retail": ("Commerce de détail",),
-    "Hospital & Health Care": ("Hôpitaux et soins de santé",),
-    "Construction": (),
-    "Real Estate": ("Immobilier",),
-    "Logistics and Supply Chain": ("Logistique et chaîne d'approvisionnement",),
-    "Marketing and Advertising": ("Marketing et publicité",),
-    "Management Consulting": ("Conseil en management",),
-    "Accounting": ("Comptabilité",),
-    "Education Management": ("Gestion de l'éducation",),
-    "Food & Beverages": ("Alimentation et boissons",),
-    "Mechanical or Industrial Engineering": ("Ingénierie mécanique ou industrielle",),
-    "Telecommunications": ("Télécommunications",),
-    "Legal Services": ("Services juridiques",),
-    "Human Resources": ("Ressources humaines",),
-}
-
-
-def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Folded key (:func:`key`) of each label and of the canonical form -> canonical form."""
-    found: dict[str, str] = {}
-    for canonical, labels in table.items():
-        for label in (canonical, *labels):
-            found[key(label)] = canonical
-    return found
-
-
-_STAGES = _lookup(DEFAULT_STAGES)
-_ROLES = _lookup(BUYING_ROLES)
-_SOURCES = _lookup(SOURCES)
-_INDUSTRIES = _lookup(INDUSTRIES)
-
-
-def stage_name(label: str) -> str:
-    """A deal stage as ``deal_stages.stage``: default stages by their English slug, else slugged."""
-    return _STAGES.get(key(label)) or snake_case(label)
+__all__ = [
+    "EXPORTS",
+    "SOURCE",
+    "STAGE_COLUMN",
+    "buying_role",
+    "deal_status",
+    "import_hubspot",
+    "stage_name",
+]
 
 
 def deal_status(stage: str) -> str:
-    """``won``, ``lost`` or ``open`` from a stage name (see :func:`stage_name`)."""
-    words = set(stage.split("_"))
-    if stage == "closed_won" or words & {"won", "gagne", "gagnee", "closedwon"}:
-        return "won"
-    if stage == "closed_lost" or words & {"lost", "perdu", "perdue", "closedlost"}:
-        return "lost"
-    return "open"
+    """``won``, ``lost`` or ``open`` from a stage name alone (see :mod:`._stages`)."""
+    return StageReader().status(stage)[0]
 
 
-def buying_role(value: str) -> str | None:
-    """The canonical role of a (multi-select, ``;``-separated) Buying Role, the strongest first."""
-    roles = {_ROLES.get(key(part)) for part in value.split(";")}
-    return next((role for role in ROLE_ORDER if role in roles), None)
-
-
-def channel(value: str) -> str | None:
-    value = value.strip()
-    return (_SOURCES.get(key(value)) or value) if value else None
-
-
-def industry(value: str) -> str | None:
-    value = value.strip()
-    return (_INDUSTRIES.get(key(value)) or value) if value else None
-
-
-def _first_id(value: str) -> str:
+def _first(value: str) -> str:
     return value.replace(",", ";").split(";")[0].strip()
+
+
+def _domain(value: str) -> str:
+    text = fold(value).removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    return text.split("/")[0]
 
 
 def _columns(export: Export, fields: dict[str, tuple[str, ...]]) -> dict[str, str | None]:
@@ -210,9 +79,12 @@ def _require(
     missing = [n for n in names if columns[n] is None]
     for name in missing:
         export.problem(
-            f"no column for {name}: looked for " + quote(fields[name]),
+            f"no column for {name}: looked for "
+            + quote(fields[name])
+            + ("" if export.rows else "; the file has no rows, so nothing is lost"),
             line=1,
             hint="add the property to the export's columns and export again",
+            severity="error" if export.rows else "warning",
         )
     return not missing
 
@@ -225,30 +97,74 @@ def _record_id(export: Export, line: int, row: dict[str, str], column: str | Non
     return value
 
 
-class _Dedup:
-    """Keeps the first row of each record id (exports may overlap) and counts the others."""
+class _Companies:
+    """The accounts read, the first row of each record id, and the links deals make to them."""
 
     def __init__(self) -> None:
-        self.seen: set[str] = set()
-        self.duplicates: dict[str, int] = {}
+        self.rows: dict[str, Row] = {}
+        self.by_name: dict[str, str] = {}  # folded name or domain -> id
+        self.stubs: dict[str, Row] = {}  # companies named by deals/contacts only
 
-    def first(self, export: Export, ident: str) -> bool:
-        if ident in self.seen:
-            self.duplicates[export.name] = self.duplicates.get(export.name, 0) + 1
-            return False
-        self.seen.add(ident)
-        return True
+    def add(self, row: Row, domain: str) -> None:
+        ident = str(row["account_id"])
+        self.rows[ident] = row
+        for k in (fold(str(row.get("name") or "")), _domain(domain)):
+            if k:
+                self.by_name.setdefault(k, ident)
+
+    def link(self, export: Export, row: dict[str, str], col: dict[str, str | None]) -> str | None:
+        """The account of a deal or contact row: by id, else by company name or domain."""
+        ident = _first(export.text(row, col["account_id"]))
+        names = [n.strip() for n in export.text(row, col["company"]).split(";") if n.strip()]
+        name = names[0] if names else ""
+        if ident:
+            if ident not in self.rows and ident not in self.stubs:
+                self.stubs[ident] = {"account_id": ident, "name": name or None}
+            return ident
+        if name:
+            return self.by_name.get(fold(name)) or self.by_name.get(_domain(name))
+        return None
+
+    def accounts(self) -> list[Row]:
+        return [*self.rows.values(), *(r for k, r in self.stubs.items() if k not in self.rows)]
 
 
-def _companies(export: Export, dedup: _Dedup) -> list[Row]:
+LAST_MODIFIED = ("Last Modified Date", "Date de dernière modification")
+
+
+def _last_modified(export: Export) -> float:
+    """The latest ``Last Modified Date`` of a file (0 without one): how recent it is."""
+    column = export.column(LAST_MODIFIED)
+    if column is None:
+        return 0.0
+    latest = 0.0
+    for _, row in export.rows:
+        try:
+            moment = parse_datetime(row.get(column, ""), export.dayfirst)
+        except ValueError:
+            continue
+        if moment is not None:
+            latest = max(latest, moment.timestamp())
+    return latest
+
+
+def _dedup(export: Export, seen: set[str], ident: str) -> bool:
+    if ident in seen:
+        export.skip("repeats a Record ID of a more recent export (its row was kept)")
+        return False
+    seen.add(ident)
+    return True
+
+
+def _companies(export: Export, companies: _Companies) -> None:
     col = _columns(export, COMPANY)
     if not _require(export, COMPANY, col, ["id"]):
-        return []
-    rows: list[Row] = []
+        return
     unknown: set[str] = set()
+    seen = set(companies.rows)
     for line, row in export.rows:
         ident = _record_id(export, line, row, col["id"])
-        if ident is None or not dedup.first(export, ident):
+        if ident is None or not _dedup(export, seen, ident):
             continue
         employees = export.number(line, row, col["employees"])
         try:
@@ -256,7 +172,8 @@ def _companies(export: Export, dedup: _Dedup) -> list[Row]:
         except ValueError:
             country = None
             unknown.add(export.text(row, col["country"]))
-        rows.append(
+        export.keep()
+        companies.add(
             {
                 "account_id": ident,
                 "name": export.text(row, col["name"]) or None,
@@ -265,7 +182,8 @@ def _companies(export: Export, dedup: _Dedup) -> list[Row]:
                 "employees": round(employees) if employees is not None else None,
                 "annual_turnover": export.number(line, row, col["annual_turnover"]),
                 "acquisition_channel": channel(export.text(row, col["acquisition_channel"])),
-            }
+            },
+            export.text(row, col["domain"]),
         )
     if unknown:
         export.problem(
@@ -275,23 +193,40 @@ def _companies(export: Export, dedup: _Dedup) -> list[Row]:
             hint="write the country in English or French, or as an ISO code such as FR",
             severity="warning",
         )
-    return rows
 
 
-def _contacts(export: Export, dedup: _Dedup) -> list[Row]:
+def _unlinked(export: Export, n: int, what: str, col: dict[str, str | None]) -> None:
+    if not n:
+        return
+    has = col["account_id"] or col["company"]
+    why = (
+        "their company is not among the companies exported"
+        if has
+        else "the export has no association column (a default view)"
+    )
+    export.problem(
+        f"{n} {what} kept without a company: {why}; they count wherever a company is not "
+        "needed (win rate, lost reasons, cycle, journey)",
+        column=has,
+        hint="to link them, export with 'Associated Company IDs' (Export > include all "
+        "properties and associations) together with the companies export",
+        severity="warning",
+    )
+
+
+def _contacts(export: Export, companies: _Companies, seen: set[str]) -> list[Row]:
     col = _columns(export, CONTACT)
-    if not _require(export, CONTACT, col, ["id", "account_id"]):
+    if not _require(export, CONTACT, col, ["id"]):
         return []
     rows: list[Row] = []
     orphans = 0
     for line, row in export.rows:
         ident = _record_id(export, line, row, col["id"])
-        if ident is None or not dedup.first(export, ident):
+        if ident is None or not _dedup(export, seen, ident):
             continue
-        account = _first_id(export.text(row, col["account_id"]))
-        if not account:
-            orphans += 1
-            continue
+        account = companies.link(export, row, col)
+        orphans += account is None
+        export.keep()
         rows.append(
             {
                 "contact_id": ident,
@@ -300,19 +235,31 @@ def _contacts(export: Export, dedup: _Dedup) -> list[Row]:
                 "role": buying_role(export.text(row, col["role"])),
             }
         )
-    if orphans:
-        export.problem(
-            f"{orphans} contact(s) without an associated company were left out",
-            column=col["account_id"],
-            hint="associate them with a company in HubSpot to include them",
-            severity="warning",
-        )
+    _unlinked(export, orphans, "contact(s)", col)
     return rows
 
 
-def _deals(export: Export, dedup: _Dedup) -> tuple[list[Row], list[Row]]:
+def _flag(export: Export, line: int, row: dict[str, str], col: dict[str, str | None]) -> str | None:
+    """HubSpot's own status: ``Is Deal Closed?`` with the stage's probability."""
+    closed = fold(export.text(row, col["is_closed"]))
+    if closed in ("false", "no", "non", "faux"):
+        return "open"
+    if closed not in ("true", "yes", "oui", "vrai"):
+        return None
+    try:
+        probability = parse_number(export.text(row, col["probability"]))
+    except ValueError:
+        return None
+    if probability is None:
+        return None
+    return "won" if probability >= 1 else "lost" if probability <= 0 else None
+
+
+def _deals(
+    export: Export, companies: _Companies, seen: set[str], stages_read: StageReader
+) -> tuple[list[Row], list[Row]]:
     col = _columns(export, DEAL)
-    if not _require(export, DEAL, col, ["id", "account_id", "created_at", "stage"]):
+    if not _require(export, DEAL, col, ["id", "created_at", "stage"]):
         return [], []
     stage_columns = {
         column: stage_name(m.group("stage"))
@@ -324,30 +271,32 @@ def _deals(export: Export, dedup: _Dedup) -> tuple[list[Row], list[Row]]:
     orphans = 0
     for line, row in export.rows:
         ident = _record_id(export, line, row, col["id"])
-        if ident is None or not dedup.first(export, ident):
+        if ident is None or not _dedup(export, seen, ident):
             continue
         created = export.moment(line, row, col["created_at"])
-        if created is None and not export.text(row, col["created_at"]):
-            export.problem("empty create date", line, col["created_at"])
-        entered = {name: export.moment(line, row, column) for column, name in stage_columns.items()}
-        account = _first_id(export.text(row, col["account_id"]))
-        if not account:
-            orphans += 1
+        if created is None:
+            if not export.text(row, col["created_at"]):
+                export.skip("no Create Date (a deal needs the day it was created)")
             continue
-        stage = stage_name(export.text(row, col["stage"]))
-        status = deal_status(stage)
+        entered = {name: export.moment(line, row, column) for column, name in stage_columns.items()}
+        account = companies.link(export, row, col)
+        orphans += account is None
+        label = export.text(row, col["stage"])
+        status, gave_up = stages_read.status(label, _flag(export, line, row, col))
         closed = export.moment(line, row, col["closed_at"]) if status != "open" else None
         if closed is None and status != "open":
             closed = entered.get("closed_won" if status == "won" else "closed_lost")
+        reason = export.text(row, col["lost_reason"]) or None
+        export.keep()
         deals.append(
             {
                 "deal_id": ident,
                 "account_id": account,
-                "created_at": created.date() if created else None,
+                "created_at": created.date(),
                 "status": status,
                 "closed_at": closed.date() if closed else None,
                 "amount": export.number(line, row, col["amount"]),
-                "lost_reason": (export.text(row, col["lost_reason"]) or None)
+                "lost_reason": (reason or (ABANDONED_REASON if gave_up else None))
                 if status == "lost"
                 else None,
                 "competitor": export.text(row, col["competitor"]) or None,
@@ -358,46 +307,86 @@ def _deals(export: Export, dedup: _Dedup) -> tuple[list[Row], list[Row]]:
             ((n, m) for n, m in entered.items() if m is not None), key=lambda item: item[1]
         ):
             stages.append({"deal_id": ident, "stage": name, "entered_at": moment})
-    if orphans:
-        export.problem(
-            f"{orphans} deal(s) without an associated company were left out",
-            column=col["account_id"],
-            hint="associate them with a company in HubSpot to include them",
-            severity="warning",
-        )
+    _unlinked(export, orphans, "deal(s)", col)
     return deals, stages
 
 
-def import_hubspot(files: Sequence[Path], out: Path) -> dict[str, Path]:
+def import_hubspot(
+    files: Sequence[Path], out: Path, settings: Settings | None = None
+) -> ImportResult:
     """Read HubSpot CSV exports of companies, contacts and deals; write canonical tables.
 
-    Returns table name -> written CSV. Raises :class:`~personae.errors.ImportFormatError`,
-    writing nothing, when any file is not a usable HubSpot export.
+    Raises :class:`~personae.errors.ImportFormatError`, writing nothing, when any file is
+    not a usable HubSpot export. ``settings.stage_status`` maps misleading stage names.
     """
-    exports, problems = read_all(files, "hubspot")
+    exports, problems = read_all(files, SOURCE)
+    # HubSpot's exports do not say their currency: it is recorded only when given (--config).
+    currency = settings.currency if settings is not None else None
+    settings = settings or Settings()
+    order = {"hubspot.companies": 0, "hubspot.contacts": 1, "hubspot.deals": 2}
+    # Overlapping exports: the most recently modified first, so its rows win.
+    exports.sort(key=lambda e: (order[e.kind], -_last_modified(e)))
     tables: dict[str, list[Row]] = {}
-    dedup = {kind: _Dedup() for kind in ("companies", "contacts", "deals")}
+    companies = _Companies()
+    seen: dict[str, set[str]] = {"contacts": set(), "deals": set()}
+    notes = []
     for export in exports:
         kind = export.kind.split(".")[1]
         if kind == "companies":
-            tables.setdefault("accounts", []).extend(_companies(export, dedup[kind]))
+            _companies(export, companies)
+            tables.setdefault("accounts", [])
         elif kind == "contacts":
-            tables.setdefault("contacts", []).extend(_contacts(export, dedup[kind]))
+            tables.setdefault("contacts", []).extend(_contacts(export, companies, seen[kind]))
         else:
-            deals, stages = _deals(export, dedup[kind])
+            reader = StageReader(settings.stage_status)
+            deals, stages = _deals(export, companies, seen[kind], reader)
             tables.setdefault("deals", []).extend(deals)
             if stages or any(STAGE_COLUMN.match(c) for c in export.labels):
                 tables.setdefault("deal_stages", []).extend(stages)
+            if (note := reader.report(export.name)) is not None:
+                notes.append(note)
         problems.extend(export.problems)
     if problems:
         raise fail("HubSpot", problems)
-    for export in exports:
-        repeated = dedup[export.kind.split(".")[1]].duplicates.get(export.name)
-        if repeated:
-            export.problem(
-                f"{repeated} row(s) repeat a Record ID already read; the first was kept",
-                severity="warning",
-            )
-    written = write_tables(out, tables, prefer_new_accounts=True)
-    warn([w for export in exports for w in export.warnings])
-    return written
+    if companies.rows or companies.stubs:
+        tables["accounts"] = companies.accounts()
+    return finish(
+        "hubspot",
+        exports,
+        tables,
+        out,
+        currency=currency if "deals" in tables or "accounts" in tables else None,
+        prefer_new_accounts=True,
+        notes=notes,
+    )
+
+
+EXPORTS = (
+    ExportKind(
+        "hubspot.deals",
+        "a HubSpot deals export",
+        (
+            RECORD_ID,
+            ("Deal Stage", "Phase de la transaction", "Deal Name", "Nom de la transaction"),
+        ),
+    ),
+    ExportKind(
+        "hubspot.contacts",
+        "a HubSpot contacts export",
+        (RECORD_ID, ("First Name", "Last Name", "Email", "Prénom", "Nom", "E-mail")),
+    ),
+    ExportKind(
+        "hubspot.companies",
+        "a HubSpot companies export",
+        (
+            RECORD_ID,
+            (
+                "Company name",
+                "Nom de l'entreprise",
+                "Company Domain Name",
+                "Nom de domaine de l'entreprise",
+            ),
+        ),
+    ),
+)
+SOURCE = Source("hubspot", "HubSpot", EXPORTS, import_hubspot, "companies, contacts, deals")

@@ -17,7 +17,9 @@ from pathlib import Path
 import ibis
 
 from personae.errors import ImportFormatError, Problem
+from personae.importers.registry import ExportKind, ImportResult, Source, fold_label
 from personae.models.market import open_market
+from personae.settings import Settings
 
 
 def import_sirene(files: Sequence[Path], out: Path) -> dict[str, Path]:
@@ -43,3 +45,23 @@ def import_sirene(files: Sequence[Path], out: Path) -> dict[str, Path]:
     finally:
         con.disconnect()
     return {"market": target}
+
+
+def _run(files: Sequence[Path], out: Path, settings: Settings | None = None) -> ImportResult:
+    tables = import_sirene(files, out)
+    return ImportResult(source="sirene", tables=tables)
+
+
+SIRENE_STOCK = ExportKind(
+    "sirene.stock",
+    "INSEE's StockUniteLegale (SIRENE), as CSV, zipped CSV or Parquet",
+    ((fold_label("siren"), fold_label("etatAdministratifUniteLegale")),),
+)
+
+SOURCE = Source(
+    "sirene",
+    "INSEE SIRENE",
+    (SIRENE_STOCK,),
+    _run,
+    help="the StockUniteLegale file, written as the market table (market.parquet)",
+)

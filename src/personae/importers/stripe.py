@@ -1,4 +1,4 @@
-"""Stripe exports (customers, subscriptions, invoices; CSV) -> ``accounts`` and ``revenue``.
+"""Stripe exports (customers, subscriptions, invoices, payments; CSV) -> accounts, revenue.
 
 The Dashboard's exports (Customers / Subscriptions / Invoices -> Export) label columns like
 ``Amount Due`` and write amounts in major units (``490.00``); exports built from the API
@@ -13,10 +13,21 @@ Revenue is one line per paid invoice, net of tax (``Total - Tax``, else ``Subtot
   the period *just ended*, while billing in advance for the one ahead;
 - a one-off invoice is not recurring and keeps its period only if it has a real one;
 - a post-payment credit note on an invoice becomes a negative line (net of tax, pro rata);
-- draft, open, void and uncollectible invoices are skipped, counted in an
-  :class:`~personae.importers.ImporterWarning`.
+- draft, open, void and uncollectible invoices are skipped, counted with their reason.
 
 A canceled subscription simply has no further invoices: nothing else is recorded.
+
+The payments export (``unified_payments.csv``, Payments -> Export), all that many small
+businesses have, is revenue too: one line per succeeded payment, in the account's own
+currency (``Converted Amount`` / ``Converted Currency``, beside the charge's own), refunds
+netted (``Converted Amount Refunded``); not recurring unless linked to a subscription or an
+invoice. A payment of an invoice also given is skipped (the invoice counts it).
+
+Customers: guest rows (an empty ``id``: one-off payers without a customer record) are
+skipped and counted; the country is ``Address Country``, else the card's; ``kind`` is B2B
+when a VAT id or business name is given; ``(metadata)`` columns are kept as
+``stripe_<key>`` columns of ``accounts``. Amounts in a currency other than the export's
+main one are never added up: those rows are skipped, counted, and the import says so.
 """
 
 from __future__ import annotations
@@ -26,31 +37,30 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from personae.errors import Problem
 from personae.importers._export import Export, quote, read_all
-from personae.importers._tables import Row, fail, warn, write_tables
-from personae.importers._values import country_code, fold, months_between
+from personae.importers._stripe_customers import (
+    Customer,
+    customer_kind,
+    read_customers,
+    register,
+)
+from personae.importers._stripe_payments import (
+    main_currency,
+    other_currency,
+    read_payments,
+    say_skipped,
+)
+from personae.importers._tables import Row, fail, finish
+from personae.importers._values import fold, months_between
+from personae.importers.registry import ExportKind, ImportResult, Source
 from personae.months import add_months
+from personae.settings import Settings
 
-__all__ = ["import_stripe"]
+__all__ = ["EXPORTS", "SOURCE", "customer_kind", "import_stripe"]
 
 # --- column labels: Dashboard export, then API field names ------------------------------
 
-CUSTOMER = {
-    "id": ("id",),
-    "name": ("Name", "name"),
-    "business_name": ("Business Name", "business_name"),
-    "description": ("Description", "description"),
-    "country": (
-        "Address Country",
-        "address_country",
-        "address.country",
-        "Card Address Country",
-        "Billing Address Country",
-        "Shipping Address Country",
-    ),
-    "tax_id": ("Business Vat ID", "Tax ID", "Tax IDs", "tax_ids", "business_vat_id"),
-    "tax_exempt": ("Tax Exempt", "tax_exempt"),
-}
 SUBSCRIPTION = {
     "id": ("id",),
     "customer": ("Customer ID", "Customer", "customer"),
@@ -80,50 +90,10 @@ INVOICE = {
     "description": ("Description", "description"),
     "credit_notes": ("Post Payment Credit Notes Amount", "post_payment_credit_notes_amount"),
 }
-#: Metadata keys that link a Stripe customer to its HubSpot company (``account_id``).
-CRM_LINKS = ("hubspot_company_id", "hubspot_id", "hs_company_id", "hs_object_id")
-#: Metadata keys that say whether a customer is a business or a person.
-KIND_KEYS = ("customer_type", "kind", "type", "segment_type")
-B2B_WORDS = {"b2b", "business", "company", "entreprise", "professionnel", "pro"}
-B2C_WORDS = {"b2c", "individual", "person", "personal", "particulier", "consumer"}
-#: Legal forms that make a customer name a company's.
-LEGAL_FORMS = {
-    "sa", "sas", "sasu", "sarl", "eurl", "sci", "snc", "scop", "gmbh", "ag", "kg", "bv",
-    "nv", "srl", "spa", "sl", "ltd", "limited", "llc", "llp", "inc", "corp", "plc", "oy", "ab",
-}  # fmt: skip
 ZERO_DECIMAL = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx",
                 "vnd", "vuv", "xaf", "xof", "xpf"}  # fmt: skip
 INTERVAL_MONTHS = {"month": 1, "quarter": 3, "year": 12, "week": 0, "day": 0}
 PAID_STATUSES = {"paid"}
-SKIPPED_STATUSES = ("draft", "open", "void", "uncollectible")
-
-
-def _metadata(export: Export, row: dict[str, str], keys: Sequence[str]) -> str:
-    """A metadata value: Dashboard ``key (metadata)`` or API ``metadata.key`` columns."""
-    for k in keys:
-        for label in (f"{k} (metadata)", f"metadata.{k}", f"metadata[{k}]"):
-            value = row.get(fold(label), "")
-            if value:
-                return value
-    return ""
-
-
-def customer_kind(name: str, tax_id: str, tax_exempt: str, declared: str) -> str | None:
-    """``B2B`` or ``B2C`` when the export says so, else ``None`` (the default, B2B)."""
-    words = set(fold(declared).replace("-", " ").split())
-    if words & B2C_WORDS:
-        return "B2C"
-    if words & B2B_WORDS or tax_id or fold(tax_exempt) == "reverse":
-        return "B2B"
-    if set(fold(name).replace(".", "").replace(",", " ").split()) & LEGAL_FORMS:
-        return "B2B"
-    return None
-
-
-@dataclass
-class _Customer:
-    account_id: str
-    row: Row
 
 
 @dataclass
@@ -132,46 +102,7 @@ class _Subscription:
     months: int
 
 
-def _customers(export: Export) -> dict[str, _Customer]:
-    col = {name: export.column(labels) for name, labels in CUSTOMER.items()}
-    found: dict[str, _Customer] = {}
-    unknown: set[str] = set()
-    for line, row in export.rows:
-        ident = export.text(row, col["id"])
-        if not ident:
-            export.problem("empty customer id", line, col["id"])
-            continue
-        name = export.text(row, col["business_name"]) or export.text(row, col["name"])
-        name = name or export.text(row, col["description"])
-        try:
-            country = country_code(export.text(row, col["country"]))
-        except ValueError:
-            country = None
-            unknown.add(export.text(row, col["country"]))
-        account = _metadata(export, row, CRM_LINKS) or ident
-        declared = _metadata(export, row, KIND_KEYS)
-        if not declared and export.text(row, col["business_name"]):
-            declared = "business"
-        kind = customer_kind(
-            name, export.text(row, col["tax_id"]), export.text(row, col["tax_exempt"]), declared
-        )
-        found.setdefault(
-            ident,
-            _Customer(
-                account,
-                {"account_id": account, "name": name or None, "kind": kind, "country": country},
-            ),
-        )
-    if unknown:
-        export.problem(
-            "country not recognised, left empty: " + ", ".join(sorted(unknown)),
-            column=col["country"],
-            severity="warning",
-        )
-    return found
-
-
-def _subscriptions(export: Export, customers: dict[str, _Customer]) -> dict[str, _Subscription]:
+def _subscriptions(export: Export, customers: dict[str, Customer]) -> dict[str, _Subscription]:
     col = {name: export.column(labels) for name, labels in SUBSCRIPTION.items()}
     found: dict[str, _Subscription] = {}
     for line, row in export.rows:
@@ -179,6 +110,7 @@ def _subscriptions(export: Export, customers: dict[str, _Customer]) -> dict[str,
         if not ident:
             export.problem("empty subscription id", line, col["id"])
             continue
+        export.keep()
         interval = fold(export.text(row, col["interval"]))
         count = export.number(line, row, col["interval_count"]) or 1
         months = INTERVAL_MONTHS.get(interval, 1) * round(count)
@@ -188,19 +120,10 @@ def _subscriptions(export: Export, customers: dict[str, _Customer]) -> dict[str,
             months = months_between(start.date(), end.date()) or months
         product = export.text(row, col["product"]) or export.text(row, col["plan"])
         found[ident] = _Subscription(product or None, max(months, 1))
-        _register(
+        register(
             customers, export.text(row, col["customer"]), export.text(row, col["customer_name"])
         )
     return found
-
-
-def _register(customers: dict[str, _Customer], ident: str, name: str) -> None:
-    """An account for a customer seen only in subscriptions or invoices."""
-    if ident and ident not in customers:
-        customers[ident] = _Customer(
-            ident,
-            {"account_id": ident, "name": name or None, "kind": customer_kind(name, "", "", "")},
-        )
 
 
 def _period(
@@ -222,9 +145,9 @@ def _period(
 
 def _invoices(
     export: Export,
-    customers: dict[str, _Customer],
+    customers: dict[str, Customer],
     subscriptions: dict[str, _Subscription],
-) -> list[Row]:
+) -> tuple[list[Row], str]:
     col = {name: export.column(labels) for name, labels in INVOICE.items()}
     for name in ("customer", "date"):
         if col[name] is None:
@@ -240,17 +163,16 @@ def _invoices(
             hint="export the invoices again with these columns",
         )
     if export.problems:
-        return []
+        return [], ""
     minor_units = "amount_due" in export.labels  # API field names: amounts in cents
+    main = main_currency(export, col["currency"])
     lines: list[Row] = []
-    skipped: dict[str, int] = {}
-    currencies: set[str] = set()
     for line, row in export.rows:
         status = fold(export.text(row, col["status"]))
         if not status and col["paid"]:
             status = "paid" if fold(export.text(row, col["paid"])) == "true" else "open"
         if status not in PAID_STATUSES:
-            skipped[status or "no status"] = skipped.get(status or "no status", 0) + 1
+            export.skip(f"invoice not paid ({status or 'no status'})")
             continue
         moment = export.moment(line, row, col["date"])
         total = export.number(line, row, col["total"])
@@ -265,16 +187,17 @@ def _invoices(
             if moment is None and not export.text(row, col["date"]):
                 export.problem("empty invoice date", line, col["date"])
             continue
+        currency = fold(export.text(row, col["currency"]))
+        if other_currency(export, currency, main):
+            continue
         if total is not None:
             gross, net = total, total - tax
         elif subtotal is not None:
             gross, net = subtotal + tax, subtotal
         else:
             gross, net = paid or 0.0, (paid or 0.0) - tax
-        currency = fold(export.text(row, col["currency"]))
-        currencies.add(currency)
         scale = 1.0 if not minor_units or currency in ZERO_DECIMAL else 100.0
-        _register(customers, customer, export.text(row, col["customer_name"]))
+        register(customers, customer, export.text(row, col["customer_name"]))
         sub_id = export.text(row, col["subscription"])
         subscription = subscriptions.get(sub_id)
         day = moment.date()
@@ -302,48 +225,67 @@ def _invoices(
             lines.append({**base, "amount": net / scale})
         if credit and gross:
             lines.append({**base, "amount": -credit * (net / gross) / scale})
-    if skipped:
-        counts = ", ".join(f"{n} {status}" for status, n in sorted(skipped.items()))
-        export.problem(
-            f"{sum(skipped.values())} invoice(s) not paid were skipped ({counts})",
-            column=col["status"],
-            severity="warning",
-        )
-    if len(currencies - {""}) > 1:
-        export.problem(
-            "invoices in several currencies: "
-            + ", ".join(sorted(c.upper() for c in currencies if c))
-            + "; their amounts were not converted",
-            column=col["currency"],
-            hint="convert them to the company currency before reporting",
-            severity="warning",
-        )
-    return lines
+        if net or credit:
+            export.keep()
+        else:
+            export.skip("invoice of zero")
+    say_skipped(export, col["status"])
+    return lines, main
 
 
-def import_stripe(files: Sequence[Path], out: Path) -> dict[str, Path]:
-    """Read Stripe CSV exports of customers, subscriptions and invoices; write canonical tables.
+def import_stripe(
+    files: Sequence[Path], out: Path, settings: Settings | None = None
+) -> ImportResult:
+    """Read Stripe CSV exports of customers, subscriptions, invoices and payments.
 
-    Returns table name -> written CSV (``accounts``, and ``revenue`` when invoices are
-    given). Raises :class:`~personae.errors.ImportFormatError`, writing nothing, when any
-    file is not a usable Stripe export.
+    Writes ``accounts``, and ``revenue`` when invoices or payments are given. Raises
+    :class:`~personae.errors.ImportFormatError`, writing nothing, when any file is not a
+    usable Stripe export.
     """
-    exports, problems = read_all(files, "stripe")
-    order = {"stripe.customers": 0, "stripe.subscriptions": 1, "stripe.invoices": 2}
-    customers: dict[str, _Customer] = {}
+    del settings  # nothing to set yet
+    exports, problems = read_all(files, SOURCE)
+    order = {
+        "stripe.customers": 0,
+        "stripe.subscriptions": 1,
+        "stripe.invoices": 2,
+        "stripe.payments": 3,
+    }
+    customers: dict[str, Customer] = {}
     subscriptions: dict[str, _Subscription] = {}
     revenue: list[Row] = []
-    has_invoices = False
+    invoiced: set[str] = set()
+    currencies: dict[str, str] = {}
+    has_revenue = False
     for export in sorted(exports, key=lambda e: order[e.kind]):
         if export.kind == "stripe.customers":
-            for ident, customer in _customers(export).items():
+            for ident, customer in read_customers(export).items():
                 customers.setdefault(ident, customer)
         elif export.kind == "stripe.subscriptions":
             subscriptions.update(_subscriptions(export, customers))
+        elif export.kind == "stripe.invoices":
+            has_revenue = True
+            id_col = export.column(("id",))
+            invoiced |= {export.text(row, id_col) for _, row in export.rows}
+            lines, currency = _invoices(export, customers, subscriptions)
+            revenue.extend(lines)
+            currencies[export.name] = currency
         else:
-            has_invoices = True
-            revenue.extend(_invoices(export, customers, subscriptions))
+            has_revenue = True
+            lines, currency = read_payments(export, customers, invoiced)
+            revenue.extend(lines)
+            currencies[export.name] = currency
         problems.extend(export.problems)
+    found = {c for c in currencies.values() if c}
+    if len(found) > 1:
+        listing = ", ".join(f"{f} in {c.upper()}" for f, c in currencies.items() if c)
+        problems.append(
+            Problem(
+                "(several files)",
+                f"the exports are in different currencies ({listing}); personae never adds "
+                "up amounts in different currencies",
+                hint="export from one Stripe account, or convert to one currency first",
+            )
+        )
     if problems:
         raise fail("Stripe", problems)
     accounts: dict[str, Row] = {}
@@ -353,8 +295,46 @@ def import_stripe(files: Sequence[Path], out: Path) -> dict[str, Path]:
             if current.get(name) in (None, ""):
                 current[name] = value
     tables: dict[str, list[Row]] = {"accounts": list(accounts.values())}
-    if has_invoices:
+    if has_revenue:
         tables["revenue"] = revenue
-    written = write_tables(out, tables, prefer_new_accounts=False)
-    warn([w for export in exports for w in export.warnings])
-    return written
+    return finish(
+        "stripe",
+        exports,
+        tables,
+        out,
+        currency=next(iter(found), "").upper() or None,
+        prefer_new_accounts=False,
+    )
+
+
+EXPORTS = (
+    ExportKind(
+        "stripe.invoices", "a Stripe invoices export", (("id",), ("Amount Due", "amount_due"))
+    ),
+    ExportKind(
+        "stripe.subscriptions",
+        "a Stripe subscriptions export",
+        (
+            ("id",),
+            (
+                "Current Period Start (UTC)",
+                "Current Period End (UTC)",
+                "current_period_start",
+                "current_period_end",
+            ),
+        ),
+    ),
+    ExportKind(
+        "stripe.payments",
+        "a Stripe payments export",
+        (("id",), ("Amount Refunded", "amount_refunded"), ("Customer ID", "Customer Email")),
+    ),
+    ExportKind(
+        "stripe.customers",
+        "a Stripe customers export",
+        (("id",), ("Email", "email"), ("Created (UTC)", "created")),
+    ),
+)
+SOURCE = Source(
+    "stripe", "Stripe", EXPORTS, import_stripe, "customers, subscriptions, invoices, payments"
+)

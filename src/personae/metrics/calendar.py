@@ -37,32 +37,62 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
-    """settings.as_of, or the last day of the month of the latest revenue date.
+#: Where T comes from when there is no revenue (DESIGN §3): the latest date of these.
+EVENT_DATES = (
+    ("deals", "created_at"),
+    ("deals", "closed_at"),
+    ("deal_stages", "entered_at"),
+    ("activity", "timestamp"),
+    ("touchpoints", "timestamp"),
+    ("notes", "date"),
+)
 
-    An as-of date given outside the data's span — before its first revenue line, or so late
-    that the 12 months before it hold none — is refused: every number would describe a
-    period the data does not cover (zero clients, no churn), and the dossier would tick
-    them as answers.
+
+def _latest_event(tables: Mapping[str, ibis.Table]) -> Any:
+    found = [scalar(tables[name][column].max()) for name, column in EVENT_DATES if name in tables]
+    dates = [_as_date(v) for v in found if v is not None]
+    return max(dates) if dates else None
+
+
+def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
+    """settings.as_of, or the last day of the month of the latest revenue date (without
+    revenue, of the latest date in the other tables).
+
+    An as-of date given outside the revenue's span — before its first line, or so late that
+    the 12 months before it hold none — is refused: every number would describe a period
+    the data does not cover (zero clients, no churn), and the dossier would tick them as
+    answers.
     """
-    revenue = tables["revenue"]
-    row = revenue.aggregate(
-        first=revenue.date.min(), last=revenue.date.max(), covered=revenue.period_end.max()
-    ).to_pyarrow()
-    first, last = row["first"][0].as_py(), row["last"][0].as_py()
-    if last is None and settings.as_of is not None:
-        return settings.as_of  # no revenue to hold it against
-    if last is None:
-        raise DataError(
-            "revenue: no dated line, the as-of date cannot be chosen",
-            [Problem("revenue", "the table has no row", column="date", hint="give --as-of")],
-        )
-    first, last = _as_date(first), _as_date(last)
+    first = last = covered = None
+    if "revenue" in tables:
+        revenue = tables["revenue"]
+        row = revenue.aggregate(
+            first=revenue.date.min(), last=revenue.date.max(), covered=revenue.period_end.max()
+        ).to_pyarrow()
+        first, last = row["first"][0].as_py(), row["last"][0].as_py()
+        covered = row["covered"][0].as_py()
     t = settings.as_of
+    if last is None:
+        if t is not None:
+            return t  # no revenue to hold it against
+        latest_event = _latest_event(tables)
+        if latest_event is None:
+            raise DataError(
+                "no dated row: the as-of date cannot be chosen",
+                [
+                    Problem(
+                        "revenue",
+                        "neither revenue nor deals, stages, activity or notes have a date",
+                        column="date",
+                        hint="give --as-of",
+                    )
+                ],
+            )
+        return month_end(month_idx(_as_date(latest_event)))
+    first, last = _as_date(first), _as_date(last)
     if t is None:
         return month_end(month_idx(last))
     # a service period paid in advance covers the data up to its (exclusive) end
-    covered = row["covered"][0].as_py()
     if covered is not None:
         last = max(last, _as_date(covered) - timedelta(days=1))
     latest = shift_months(last, 12)  # from then on, W = (T − 12 months, T] holds no data
@@ -127,7 +157,7 @@ class Calendar:
 
 def build_calendar(tables: Mapping[str, ibis.Table], settings: Settings) -> Calendar:
     t = resolve_as_of(tables, settings)
-    first = scalar(tables["revenue"].date.min())
+    first = scalar(tables["revenue"].date.min()) if "revenue" in tables else None
     first_idx = month_idx(_as_date(first)) if first is not None else None
     idx_t = month_idx(t)
     if first_idx is None:

@@ -31,6 +31,40 @@ from personae.metrics.top import top_clients
 from personae.settings import Settings
 
 LTV_METHOD = "v1 : ARPA × marge brute / churn mensuel"
+STAND_INS = ("accounts", "revenue")
+"""Tables a CRM-only folder may lack: they stand in empty, and the answers that need them
+are recorded missing (``ctx.need``), so the deals and journey families still run."""
+#: The families computed from revenue: without it, each is recorded as needing it.
+REVENUE_FAMILIES = (
+    "overview", "segments", "sizes", "industries", "regions", "churn", "expansion",
+    "mrr_movements", "top_clients",
+)  # fmt: skip
+_EMPTY = "_personae_empty_"
+
+
+def _stand_in(con: ibis.BaseBackend, name: str, tables: Mapping[str, ibis.Table]) -> ibis.Table:
+    """A temporary table with the canonical columns of table ``name``: empty, except for
+    ``accounts``, which holds the accounts the other tables name (their other columns NULL,
+    kind the default B2B), so deals and revenue still join to an account."""
+    from personae.sources.schema import IBIS_TYPES, TABLES, arrow_schema
+
+    named = [
+        tables[t].select("account_id") for t in ("revenue", "deals", "contacts") if t in tables
+    ]
+    if name != "accounts" or not named:
+        data = arrow_schema(name).empty_table()
+        return con.create_table(_EMPTY + name, data, temp=True, overwrite=True)
+    ids = ibis.union(*named, distinct=True)
+    ids = ids.filter(ids.account_id.notnull())
+    columns = {
+        c.name: ids.account_id
+        if c.name == "account_id"
+        else ibis.literal("B2B")
+        if c.name == "kind"
+        else ibis.null().cast(IBIS_TYPES[c.type])
+        for c in TABLES[name].columns
+    }
+    return con.create_table(_EMPTY + name, ids.select(**columns), temp=True, overwrite=True)
 
 
 def _ordered(rows: list[dict[str, Any]], order: list[str]) -> list[dict[str, Any]]:
@@ -45,7 +79,10 @@ class MetricsSession:
         self, con: ibis.BaseBackend, tables: Mapping[str, ibis.Table], settings: Settings
     ) -> None:
         cal = build_calendar(tables, settings)
-        self.ctx = Context(con, tables, settings, cal)
+        stand_ins = [name for name in STAND_INS if name not in tables]
+        tables = {**tables, **{name: _stand_in(con, name, tables) for name in stand_ins}}
+        self.ctx = Context(con, tables, settings, cal, stand_ins=frozenset(stand_ins))
+        self.ctx.temp_tables += [_EMPTY + name for name in stand_ins]
         revenue = tables["revenue"]
         self.ctx.record(
             "calendar", revenue.aggregate(first=revenue.date.min(), last=revenue.date.max())
@@ -139,6 +176,8 @@ class MetricsSession:
             "deals": _deals.sales_cycle(ctx),
             "journey": journey(ctx),
         }
+        for family in REVENUE_FAMILIES:
+            ctx.need(family, "revenue")
         result["missing"] = ctx.missing
         result["provenance"] = ctx.provenance_map()
         return result

@@ -27,13 +27,14 @@ class Context:
     provenance: dict[str, list[str]] = field(default_factory=dict)
     missing: list[dict[str, str]] = field(default_factory=list)
     temp_tables: list[str] = field(default_factory=list)
+    stand_ins: frozenset[str] = frozenset()  # absent tables standing in empty (CRM-only data)
 
     def has(self, table: str) -> bool:
-        return table in self.tables
+        return table in self.tables and table not in self.stand_ins
 
     def need(self, metric: str, *tables: str) -> bool:
         """True when every table is present; else record the metric as missing."""
-        absent = [t for t in tables if t not in self.tables]
+        absent = [t for t in tables if not self.has(t)]
         for t in absent:
             self.missing.append({"metric": metric, "needs": f"{t} table", "table": t})
         return not absent

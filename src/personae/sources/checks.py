@@ -5,7 +5,8 @@ and reads the first few with their line, so a rule costs one or two scans whatev
 size of the table, on DuckDB as on any database Ibis reaches.
 
 Errors: duplicate keys, references to unknown accounts or deals, a service period that
-ends before it starts, values outside a column's choices, an empty required table.
+ends before it starts, values outside a column's choices.
+Warnings also: a table without rows (it counts as absent).
 Warnings: accounts without country (their share), country codes that are not ISO,
 won or lost deals without ``closed_at``, deals closed before they were created, dates
 after the as-of date.
@@ -38,6 +39,7 @@ class Check:
     message: Callable[[Any, Any], str]  # (value, other) -> what is wrong with the row
     hint: str
     severity: Severity = "error"
+    root_cause: str | None = None  # set: all the rows are one problem, reported once
 
 
 def _rows(t: ir.Table, value: ir.Value, other: ir.Value | None = None) -> ir.Table:
@@ -53,6 +55,19 @@ def run(check: Check) -> list[Problem]:
     total = int(check.rows.count().to_pyarrow().as_py())
     if not total:
         return []
+    if check.root_cause is not None:
+        first = check.rows.order_by(["_line", "_value"]).limit(1).to_pyarrow().to_pylist()[0]
+        return [
+            Problem(
+                check.file,
+                f"{total} {check.what}: {check.root_cause}",
+                line=None if first["_line"] is None else int(first["_line"]),
+                column=check.column,
+                value=first["_value"],
+                hint=check.hint,
+                severity=check.severity,
+            )
+        ]
     sample = check.rows.order_by(["_line", "_value"]).limit(CAP).to_pyarrow().to_pylist()
     rows = [(r["_line"], r["_value"], r["_other"]) for r in sample]
     return capped(
@@ -112,13 +127,23 @@ def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
     keys = target.typed.select(_key=target.typed[ref.target])
     keys = keys.filter(keys._key.notnull()).distinct()
     bad = t.filter(t[ref.column].notnull()).anti_join(keys, t[ref.column] == keys._key)
+    cause = hint = None
+    if target.lost:
+        # The rows of the target that could not be read explain these: one line, not
+        # thousands (the unreadable rows are reported on their own file).
+        cause = (
+            f"{target.lost} row(s) of {target.file} could not be read (see its problems), "
+            f"so the {ref.target} they hold are unknown here"
+        )
+        hint = f"fix the unreadable rows of {target.file} first; this line then goes away"
     return Check(
         staged.file,
         ref.column,
         _rows(bad, bad[ref.column]),
         f"rows whose {ref.column} is not in {ref.table}",
         lambda v, o: f"unknown {ref.column}: no such {ref.target} in {ref.table}",
-        f"add the missing row to {ref.table}, or correct the {ref.column}",
+        hint or f"add the missing row to {ref.table}, or correct the {ref.column}",
+        root_cause=cause,
     )
 
 
@@ -190,15 +215,16 @@ def _country_codes(staged: Staged) -> Check:
 
 
 def empty_tables(tables: dict[str, Staged], counts: dict[str, int]) -> list[Problem]:
-    """An error for each required table that has no rows."""
+    """A warning for each table that has no rows: it counts as absent."""
     return [
         Problem(
             tables[name].file,
-            f"table {name!r} has no rows",
-            hint=f"{name} is required: export it with its rows",
+            f"table {name!r} has no rows: it counts as absent",
+            hint=f"the answers that need {name} say so; export it with its rows to have them",
+            severity="warning",
         )
-        for name, spec in schema.TABLES.items()
-        if spec.required and name in tables and counts.get(name) == 0
+        for name in schema.TABLES
+        if name in tables and counts.get(name) == 0
     ]
 
 

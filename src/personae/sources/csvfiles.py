@@ -1,7 +1,9 @@
 """CSV files as people export them, read by DuckDB into an all-text table.
 
-The dialect is decided here, once per file: UTF-8 with or without BOM, ``,`` ``;`` or
-tab as separator (the one the header line uses most), ``"`` quotes. Every cell is read as
+The dialect is decided once per file by :mod:`personae.csvsniff`, the sniffer the importers
+share: the encoding (UTF-8 with or without BOM, Windows-1252 and a few others, detected by
+charset-normalizer and reported; other encodings are copied to UTF-8 for DuckDB), ``,``
+``;`` or tab as separator (the one the header line uses most), ``"`` quotes. Every cell is read as
 VARCHAR; :mod:`personae.sources.values` parses them in SQL afterwards, so a bad value is
 reported with its line instead of failing the whole read. Rows DuckDB cannot split (too
 many or too few cells, an unterminated quote, bytes that are not UTF-8) are kept aside
@@ -10,17 +12,16 @@ in a rejects table and reported with their line too.
 
 from __future__ import annotations
 
-import csv
-import gzip
+import contextlib
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
+from personae.csvsniff import UndecodableError, sniff, utf8_path
 from personae.errors import Problem
 from personae.sql import ident, literal
-
-SEPARATORS = (",", ";", "\t")
 
 _HINTS = {
     "INVALID ENCODING": "save the file as « CSV UTF-8 » (Excel: Enregistrer sous › CSV UTF-8)",
@@ -39,18 +40,13 @@ class RawCsv:
     columns: list[str]
     separator: str
     problems: list[Problem] = field(default_factory=list)
+    rejected: int = 0  # rows DuckDB could not split, left out of the table
 
 
 def read_header(path: Path) -> tuple[list[str], str]:
-    """The header's cell names and the separator, from the first line of the file."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rb") as f:
-        first = f.readline().decode("utf-8-sig", errors="replace").rstrip("\r\n")
-    if not first.strip():
-        return [], ","
-    separator = max(SEPARATORS, key=lambda s: (first.count(s), s == ","))
-    names = next(csv.reader([first], delimiter=separator, quotechar='"'), [])
-    return names, separator
+    """The header's cell names and the separator (see :func:`personae.csvsniff.sniff`)."""
+    found = sniff(path)
+    return found.header, found.separator
 
 
 def _unique_names(names: list[str], file: str) -> tuple[list[str], list[Problem]]:
@@ -81,7 +77,12 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str) 
     ``file`` is how problems name the file. Rows in file order, so a row's line number
     is its ``rowid`` + 2 (exact unless the file has blank lines or cells spanning lines).
     """
-    names, separator = read_header(path)
+    try:
+        sniffed = sniff(path)
+    except UndecodableError as exc:
+        con.execute(f"CREATE OR REPLACE TABLE {ident(table)} (_empty VARCHAR)")
+        return RawCsv(table, [], ",", [exc.problem])
+    names, separator = sniffed.header, sniffed.separator
     if not names:
         con.execute(f"CREATE OR REPLACE TABLE {ident(table)} (_empty VARCHAR)")
         empty = Problem(
@@ -89,24 +90,32 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str) 
         )
         return RawCsv(table, [], separator, [empty])
     columns, problems = _unique_names(names, file)
+    note = sniffed.note()
+    if note is not None:
+        problems.append(Problem(file, note.message, hint=note.hint, severity=note.severity))
     spec = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
     rejects, scan = f"_rejects_{table}", f"_rejects_scan_{table}"
-    con.execute(
-        f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM read_csv("
-        f"{literal(str(path))}, auto_detect = false, header = true, columns = {spec},"
-        f" delim = {literal(separator)}, quote = '\"', escape = '\"',"
-        f" store_rejects = true, rejects_table = {literal(rejects)},"
-        f" rejects_scan = {literal(scan)})"
-    )
-    problems += _rejected(con, rejects, file)
-    con.execute(f"DROP TABLE IF EXISTS {ident(rejects)}")
-    con.execute(f"DROP TABLE IF EXISTS {ident(scan)}")
-    return RawCsv(table, columns, separator, problems)
+    with tempfile.TemporaryDirectory(prefix="personae-csv-") as scratch:
+        source = utf8_path(sniffed, Path(scratch))
+        con.execute(
+            f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM read_csv("
+            f"{literal(str(source))}, auto_detect = false, header = true, columns = {spec},"
+            f" delim = {literal(separator)}, quote = '\"', escape = '\"',"
+            f" store_rejects = true, rejects_table = {literal(rejects)},"
+            f" rejects_scan = {literal(scan)})"
+        )
+    found, rejected = _rejected(con, rejects, file)
+    problems += found
+    with contextlib.suppress(duckdb.Error):
+        con.execute(f"DROP TABLE IF EXISTS {ident(rejects)}")
+        con.execute(f"DROP TABLE IF EXISTS {ident(scan)}")
+    return RawCsv(table, columns, separator, problems, rejected)
 
 
 def _rejected(
     con: duckdb.DuckDBPyConnection, rejects: str, file: str, cap: int = 20
-) -> list[Problem]:
+) -> tuple[list[Problem], int]:
+    """The problems of the rows DuckDB could not split, and how many rows were left out."""
     rows = con.execute(
         f"SELECT error_type, line, column_name, csv_line, error_message,"
         f" count(*) OVER (PARTITION BY error_type) AS n"
@@ -148,4 +157,4 @@ def _rejected(
                     hint=_HINTS.get(kind, "fix these rows"),
                 )
             )
-    return problems
+    return problems, len({line for _, line, *_ in rows})

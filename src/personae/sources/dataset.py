@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from personae.errors import DataError, Problem
+from personae.sources.meta import data_currency
 from personae.sources.staging import display_url
 from personae.sources.validation import inspect
 
@@ -28,6 +30,7 @@ class Dataset:
     tables: dict[str, ir.Table]  # only the tables present, by canonical name
     files: dict[str, str]  # table name -> the file (or URL#table) it came from
     warnings: list[Problem] = field(default_factory=list)
+    currency: str | None = None  # of the amounts, as the importers recorded it (_meta.json)
 
 
 def load(source: str | os.PathLike[str], *, as_of: date | None = None) -> Dataset:
@@ -36,6 +39,13 @@ def load(source: str | os.PathLike[str], *, as_of: date | None = None) -> Datase
     Raises :class:`~personae.errors.DataError` listing every error found.
     """
     staging, report = inspect(source, as_of)
+    currency = None
+    if Path(os.fspath(source)).is_dir():
+        try:
+            currency = data_currency(Path(os.fspath(source)), list(staging.tables))
+        except DataError:
+            staging.con.disconnect()
+            raise
     if not report.ok:
         staging.con.disconnect()
         n = len(report.errors)
@@ -45,7 +55,12 @@ def load(source: str | os.PathLike[str], *, as_of: date | None = None) -> Datase
         )
     return Dataset(
         con=staging.con,
-        tables={name: staged.public for name, staged in staging.tables.items()},
+        tables={
+            name: staged.public
+            for name, staged in staging.tables.items()
+            if report.tables.get(name) != 0  # an empty table counts as absent
+        },
         files={name: staged.file for name, staged in staging.tables.items()},
         warnings=report.warnings,
+        currency=currency,
     )

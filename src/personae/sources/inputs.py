@@ -65,17 +65,17 @@ def open_source(source: str | os.PathLike[str]) -> Staging:
                     )
                 ],
             )
-    for name, table in schema.TABLES.items():
-        if table.required and name not in staging.tables and name not in staging.unreadable:
-            staging.problems.append(
-                Problem(
-                    _where(text, name),
-                    f"required table {name!r} is missing",
-                    hint=f"add {name}.csv or {name}.parquet (see data/README.md)"
-                    if Path(text).is_dir()
-                    else f"create a table named {name!r}",
-                )
+    canonical = [name for name in staging.tables if name in schema.TABLES]
+    if not canonical and not staging.unreadable and not staging.problems:
+        staging.problems.append(
+            Problem(
+                text if "://" not in text else display_url(text),
+                "no table found: the data holds none of "
+                + ", ".join(f"{n}.csv" for n in schema.TABLES),
+                hint="no single table is required, but at least one is: accounts and revenue "
+                "(a billing export), or deals (a CRM export); see data/README.md",
             )
+        )
     return staging
 
 
@@ -179,7 +179,9 @@ def _read_file(
         if not csv.columns:
             return False
         types = {c: "VARCHAR" for c in csv.columns}
-        return RawRelation(name, file, ident(raw_name), types, "rowid + 2", materialise=True)
+        return RawRelation(
+            name, file, ident(raw_name), types, "rowid + 2", materialise=True, lost=csv.rejected
+        )
     duck.execute(
         f"CREATE OR REPLACE VIEW {ident(raw_name)} AS"
         f" SELECT * FROM read_parquet({literal(file)}, file_row_number = true)"
@@ -201,7 +203,12 @@ def _stage(staging: Staging, duck: duckdb.DuckDBPyConnection, raw: RawRelation) 
         duck.execute(f"DROP TABLE IF EXISTS {raw.sql}")
     con = staging.con
     staging.tables[raw.name] = Staged(
-        raw.name, raw.file, con.table(f"_typed_{raw.name}"), con.table(raw.name), complete
+        raw.name,
+        raw.file,
+        con.table(f"_typed_{raw.name}"),
+        con.table(raw.name),
+        complete,
+        raw.lost,
     )
 
 

@@ -81,7 +81,6 @@ TABLES: dict[str, TableSpec] = {
                 Column("churn_reason", "string", help="why the account left"),
             ),
             key="account_id",
-            required=True,
             help="customers and prospects, one row each",
         ),
         TableSpec(
@@ -96,8 +95,7 @@ TABLES: dict[str, TableSpec] = {
                 Column("product", "string"),
             ),
             references=(Reference("account_id", "accounts", "account_id"),),
-            required=True,
-            help="invoice lines",
+            help="invoice lines; unlocks every money answer",
         ),
         TableSpec(
             "activity",
@@ -115,7 +113,7 @@ TABLES: dict[str, TableSpec] = {
             "contacts",
             (
                 Column("contact_id", "string", True),
-                Column("account_id", "string", True),
+                Column("account_id", "string", help="empty when the company is unknown"),
                 Column("job_title", "string", help="free text, French or English"),
                 Column("department", "string"),
                 Column("seniority", "string"),
@@ -129,7 +127,7 @@ TABLES: dict[str, TableSpec] = {
             "deals",
             (
                 Column("deal_id", "string", True),
-                Column("account_id", "string", True),
+                Column("account_id", "string", help="empty when the company is unknown"),
                 Column("created_at", "date", True),
                 Column("status", "string", True, choices=("won", "lost", "open")),
                 Column("closed_at", "date"),

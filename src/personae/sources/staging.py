@@ -24,6 +24,7 @@ class Staged:
     typed: ir.Table  # canonical types, defaults applied, plus ``_line``
     public: ir.Table  # the same without ``_line``
     complete: bool = True  # every required column is there
+    lost: int = 0  # rows of the file that could not be read (DuckDB rejects)
 
 
 @dataclass

@@ -53,6 +53,7 @@ class RawRelation:
     types: dict[str, str]  # the relation's columns and their DuckDB types, in order
     line: str | None = None  # SQL for the row's line in the file, if it has one
     materialise: bool = False  # copy into a typed table (CSV) instead of a view
+    lost: int = 0  # rows of the file that could not be read at all
 
 
 def match_columns(table: schema.TableSpec, found: list[str]) -> dict[str, str]:

@@ -39,13 +39,25 @@ def clean_sql(expr: str) -> str:
     return f"NULLIF(trim(CAST({expr} AS VARCHAR)), '')"
 
 
+#: Currency signs and codes Excel and billing exports write beside amounts.
+CURRENCY_MARKS = "€$£¥"
+CURRENCY_CODES = ("EUR", "USD", "GBP", "CHF", "CAD", "AUD", "BRL", "MXN", "COP", "PEN")
+
+
 def number_sql(expr: str) -> str:
     """A DOUBLE from ``1234.5``, ``1 234,50``, ``1.234,5`` or ``1,234.5``; else NULL.
 
     A lone comma is a decimal comma (``1,234`` is 1.234, as a French reader means it).
+    Currency-formatted cells read too: ``2 000,00 €``, ``-50,00 €``, ``€1,234.50``,
+    ``(1 234,50)`` (accountants' negative).
     """
-    spaces = "[" + THOUSANDS_SPACES.replace("'", "''") + "]"
-    s = f"regexp_replace(CAST({expr} AS VARCHAR), '{spaces}', '', 'g')"
+    spaces = "[" + THOUSANDS_SPACES.replace("'", "''") + CURRENCY_MARKS + "]"
+    codes = "|".join(CURRENCY_CODES)
+    bare = f"regexp_replace(CAST({expr} AS VARCHAR), '{spaces}|{codes}', '', 'gi')"
+    s = (
+        f"(CASE WHEN regexp_full_match({bare}, '\\(.*\\)')"
+        f" THEN '-' || {bare}[2:-2] ELSE {bare} END)"
+    )
     return (
         f"(CASE"
         f" WHEN regexp_full_match({s}, '{_POINT}') THEN TRY_CAST({s} AS DOUBLE)"
