@@ -8,8 +8,12 @@ follow Babel's ``fr_FR`` symbols (the same as the dossier's text) and dates vl-c
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -59,13 +63,41 @@ class Chart:
 BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega;"
 
 
+def cache_dir() -> Path:
+    """Where personae keeps what it can rebuild (``PERSONAE_CACHE_DIR``, else the XDG cache)."""
+    explicit = os.environ.get("PERSONAE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "personae"
+
+
 @cache
 def bundle() -> str:
-    """vl-convert's JavaScript bundle (Vega-Embed, Vega-Lite, Vega), safe inside <script>."""
+    """vl-convert's JavaScript bundle (Vega-Embed, Vega-Lite, Vega), safe inside <script>.
+
+    Building it takes vl-convert about 4 s, so it is kept on disk once built, keyed by
+    vl-convert's version and the entry point; a cache that cannot be read or written is
+    simply rebuilt.
+    """
     import vl_convert
 
+    key = hashlib.sha256(
+        f"{getattr(vl_convert, '__version__', '?')}\n{BUNDLE_SNIPPET}".encode()
+    ).hexdigest()[:16]
+    path = cache_dir() / f"vega-bundle-{key}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
     text: str = vl_convert.javascript_bundle(BUNDLE_SNIPPET)
-    return text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+    text = text.replace("</script", "<\\/script").replace("<!--", "<\\!--")
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return text
 
 
 @cache
