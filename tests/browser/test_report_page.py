@@ -20,6 +20,7 @@ from personae.dossier.kinds import fmt_int, fmt_money, fmt_percent
 from personae.render import render_html
 from personae.render.pdf import find_chromium, print_pdf
 from tests.render.documents import document
+from tests.render.test_html import DEMO_METRIC_CHARTS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "docs" / "report.png"
@@ -31,20 +32,7 @@ pytestmark = [
         CHROMIUM is None, reason="no Chromium found (Debian: apt-get install chromium)"
     ),
 ]
-DEMO_CHARTS = {
-    "mrr-movements",
-    "by-segments",
-    "by-sizes",
-    "by-industries",
-    "by-regions",
-    "journey",
-    "top-clients",
-    "churn-by-segment",
-    "nrr-by-segment",
-    "lost-reasons",
-    "competitors",
-    "win-rate",
-}
+DEMO_CHARTS = DEMO_METRIC_CHARTS  # the charts the demo's metrics always give
 
 
 @pytest.fixture(scope="session")
