@@ -122,3 +122,22 @@ def test_commonalities_answers() -> None:
     )
     assert commonalities({"models": {"commonalities": []}})["9.2"].startswith("Rien de net")
     assert commonalities({"models": {}}) == {}
+
+
+def test_the_holdout_sentence_never_praises_a_model_near_chance() -> None:
+    from personae.fill.signals import _holdout
+
+    h = {
+        "auc": 0.58,
+        "n": 1200,
+        "events": 30,
+        "top_decile_lift": 1.3,
+        "brier": 0.02,
+        "brier_base": 0.021,
+    }
+    text = _holdout(h, "churns", "les plus exposés", None)
+    assert "classe à peine mieux que le hasard" in text and "classe bien" not in text
+    assert "classe bien" in _holdout({**h, "auc": 0.83}, "churns", "les plus exposés", None)
+    assert "les 10 % jugés les plus prometteurs" in _holdout(
+        h, "hausses", "les plus prometteurs", None
+    )

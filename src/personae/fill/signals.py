@@ -23,14 +23,23 @@ def _model(m: Metrics, name: str) -> Mapping[str, Any] | None:
     return found if isinstance(found, Mapping) else None
 
 
-def _holdout(h: Mapping[str, Any] | None, word: str, why: str | None) -> str:
+def _how_well(auc: float) -> str:
+    """How the hold-out AUC reads to a person: never "bien" for a model near chance."""
+    if auc >= 0.75:
+        return "classe bien"
+    if auc >= 0.65:
+        return "classe correctement"
+    return "classe à peine mieux que le hasard"
+
+
+def _holdout(h: Mapping[str, Any] | None, word: str, top: str, why: str | None) -> str:
     """The logistic model's hold-out, in one French sentence (or why there is none)."""
     if not h:
         return f"pas d'évaluation du modèle : {why}" if why else ""
     return (
-        f"le modèle (régression logistique) classe bien les comptes sur les 12 derniers mois : "
-        f"AUC {_decimal(h['auc'], 2)} sur {fmt_int(h['n'])} mois-comptes "
-        f"({fmt_int(h['events'])} {word}), les 10 % jugés les plus exposés en font "
+        f"le modèle (régression logistique) {_how_well(float(h['auc']))} les comptes sur les "
+        f"12 derniers mois : AUC {_decimal(h['auc'], 2)} sur {fmt_int(h['n'])} mois-comptes "
+        f"({fmt_int(h['events'])} {word}), les 10 % jugés {top} en font "
         f"{_decimal(h['top_decile_lift'])} fois plus que la moyenne, score de Brier "
         f"{_decimal(h['brier'], 4)} contre {_decimal(h['brier_base'], 4)} pour le taux moyen"
     )
@@ -69,7 +78,7 @@ def churn_signals(m: Metrics) -> dict[str, Any]:
         f"Oui, sur {fmt_int(s['n'])} mois-comptes de {fmt_int(s['accounts'])} comptes "
         f"({fmt_percent(base)} des comptes payants partent le mois suivant) : {lead}"
     )
-    model = _holdout(s.get("holdout"), "churns", s.get("holdout_reason"))
+    model = _holdout(s.get("holdout"), "churns", "les plus exposés", s.get("holdout_reason"))
     if model:
         text += f". Ensemble, {model}{_sample(s)}"
     dropped = s.get("dropped") or []
@@ -95,7 +104,7 @@ def expansion_triggers(m: Metrics) -> dict[str, Any]:
         f"Oui, sur {fmt_int(e['n'])} mois-comptes ({fmt_percent(e['base_rate'])} des comptes "
         f"payants augmentent leur MRR le mois suivant) : {lead}"
     )
-    model = _holdout(e.get("holdout"), "hausses", e.get("holdout_reason"))
+    model = _holdout(e.get("holdout"), "hausses", "les plus prometteurs", e.get("holdout_reason"))
     if model:
         text += f". Ensemble, {model}{_sample(e)}"
     out["11.4"] = text
