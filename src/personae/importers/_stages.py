@@ -51,6 +51,14 @@ def name_status(stage: str) -> str | None:
     return None
 
 
+def lost_reason(status: str, reason: str | None, gave_up: bool) -> str | None:
+    """A deal's lost reason: the export's, else « Abandonné » for a stage the prospect gave
+    up at; none unless the deal is lost."""
+    if status != "lost":
+        return None
+    return reason or (ABANDONED_REASON if gave_up else None)
+
+
 def abandoned(stage: str) -> bool:
     slug, words = _words(stage)
     return bool(words & set(ABANDONED)) or any(a in slug for a in ABANDONED if "_" in a)

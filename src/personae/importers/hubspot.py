@@ -35,7 +35,7 @@ from personae.importers._hubspot_labels import (
     industry,
     stage_name,
 )
-from personae.importers._stages import ABANDONED_REASON, StageReader
+from personae.importers._stages import StageReader, lost_reason
 from personae.importers._tables import Row, fail, finish
 from personae.importers._values import country_code, fold, parse_datetime, parse_number
 from personae.importers.registry import ExportKind, ImportResult, Source
@@ -296,9 +296,7 @@ def _deals(
                 "status": status,
                 "closed_at": closed.date() if closed else None,
                 "amount": export.number(line, row, col["amount"]),
-                "lost_reason": (reason or (ABANDONED_REASON if gave_up else None))
-                if status == "lost"
-                else None,
+                "lost_reason": lost_reason(status, reason, gave_up),
                 "competitor": export.text(row, col["competitor"]) or None,
                 "source": channel(export.text(row, col["source"])),
             }

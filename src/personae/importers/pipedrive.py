@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from personae.importers._export import Export, read_all
-from personae.importers._stages import ABANDONED_REASON, StageReader
+from personae.importers._stages import StageReader, lost_reason
 from personae.importers._tables import Row, fail, finish
 from personae.importers._values import country_code, fold
 from personae.importers.registry import ExportKind, ImportResult, Source
@@ -226,9 +226,7 @@ def _deals(export: Export, orgs: _Orgs, reader: StageReader) -> tuple[list[Row],
                 "status": status,
                 "closed_at": closed.date() if closed else None,
                 "amount": amount,
-                "lost_reason": (reason or (ABANDONED_REASON if gave_up else None))
-                if status == "lost"
-                else None,
+                "lost_reason": lost_reason(status, reason, gave_up),
                 "source": export.text(row, col["source"]) or None,
             }
         )

@@ -32,7 +32,7 @@ from personae.importers._salesforce_labels import (
     OPPORTUNITY,
     ROLES,
 )
-from personae.importers._stages import ABANDONED_REASON, StageReader
+from personae.importers._stages import StageReader, lost_reason
 from personae.importers._tables import Row, fail, finish
 from personae.importers._values import country_code, fold, snake_case
 from personae.importers.registry import ExportKind, ImportResult, Source
@@ -224,9 +224,7 @@ def _opportunities(export: Export, rates: _Rates, reader: StageReader) -> list[R
                 "status": status,
                 "closed_at": closed.date() if closed else None,
                 "amount": amount,
-                "lost_reason": (reason or (ABANDONED_REASON if gave_up else None))
-                if status == "lost"
-                else None,
+                "lost_reason": lost_reason(status, reason, gave_up),
                 "source": export.text(row, col["source"]) or None,
             }
         )
