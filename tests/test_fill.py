@@ -113,11 +113,35 @@ def test_planted_win_rates_are_within_each_segment_interval(
 def test_arr_of_top_clients_is_made_of_planted_price_points(
     filled: Any, truth: dict[str, Any]
 ) -> None:
-    prices = {p for plan in truth["prices"].values() for p in plan.values()}
-    addons = {0, *truth["addon"]["prices"].values()}
-    allowed = {p + a for p in prices for a in addons}
+    """Plan (+ add-on) of one billing interval, plus a whole number of users at that
+    interval's seat price; and ten different amounts, the top 10 being no tie."""
+    seat = truth["seats"]["prices"]
     for row in filled.metrics["top_clients"]:
-        assert row["arr"] / 12 in allowed, row
+        mrr = row["arr"] / 12
+        assert any(
+            (mrr - plan[k] - addon) % seat[k] == 0 and mrr >= plan[k] + addon
+            for plan in truth["prices"].values()
+            for k in plan
+            for addon in (0, truth["addon"]["prices"][k])
+        ), row
+    arrs = [row["arr"] for row in filled.metrics["top_clients"]]
+    assert len(arrs) == 10 and len(set(arrs)) == 10
+
+
+def test_planted_lost_reason_segment_is_the_one_concerned(
+    filled: Any, truth: dict[str, Any]
+) -> None:
+    """« Segment concerné » by lift: the planted segment for the planted reason, with its
+    counts; no segment for the others, whose mix is the same everywhere else."""
+    plant = truth["lost_reason_plant"]
+    rows = {
+        r["raison_de_perte"]: r["segment_concerne"]
+        for r in filled.answers["12.analyse_prospects_perdus"].value
+    }
+    assert rows[plant["reason"]].startswith(f"{plant['segment']} : ")
+    assert "de ses affaires perdues" in rows[plant["reason"]]
+    others = {r: s for r, s in rows.items() if r != plant["reason"]}
+    assert set(others.values()) == {"Tous segments"}, others
 
 
 def test_demo_dossier_end_to_end(demo: Path, questionnaire: Questionnaire) -> None:

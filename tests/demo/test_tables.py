@@ -82,10 +82,10 @@ def test_domains(demo: Demo) -> None:
     }
     assert set(t["notes"]["kind"]) == {"interview", "call", "nps", "lost", "support"}
     assert set(t["touchpoints"]["channel"]) == {
-        "email",
-        "webinar",
-        "demo",
-        "linkedin",
+        "e-mail",
+        "webinaire",
+        "démo",
+        "LinkedIn",
         "salon",
         "appel",
     }

@@ -157,6 +157,45 @@ def test_lost_reason_mix(demo: Demo) -> None:
     assert deals.loc[deals["status"] != "lost", "lost_reason"].isna().all()
 
 
+def test_lost_reason_planted_segment(demo: Demo) -> None:
+    """Each segment's lost deals follow its own mix: the planted segment gives its reason
+    about half the time, the others far less (their mixes average to the overall shares)."""
+    deals = demo.tables["deals"].join(demo.segment, on="account_id")
+    lost = deals[deals["status"] == "lost"]
+    plant = demo.truth["lost_reason_plant"]
+    for name, mix in demo.truth["lost_reason_mix"].items():
+        group = lost.loc[lost["segment"] == name, "lost_reason"].fillna("Non renseigné")
+        assert len(group) > 100, name
+        for reason, share in mix.items():
+            assert close((group == reason).sum(), len(group), share), (name, reason)
+    assert demo.truth["lost_reason_mix"][plant["segment"]][plant["reason"]] == pytest.approx(
+        plant["share_in_segment"]
+    )
+    reason = plant["reason"]
+    elsewhere = [
+        mix[reason] for s, mix in demo.truth["lost_reason_mix"].items() if s != plant["segment"]
+    ]
+    assert max(elsewhere) < plant["share_in_segment"] / 2
+
+
+def test_seats_are_billed_per_user_and_top_10_differ(demo: Demo) -> None:
+    """Extra users: a recurring line of its own at a whole number of seats × the seat price
+    of its billing interval; so the ten largest MRRs at T are ten different amounts."""
+    r = demo.tables["revenue"]
+    seats = demo.truth["seats"]
+    lines = r[(r["product"] == seats["product"]) & (r["amount"] > 0) & r["recurring"]]
+    assert len(lines) > 100
+    n = np.rint((lines["period_end"] - lines["period_start"]).dt.days / 30.4375).astype(int)
+    price = n.astype(str).map(seats["prices"]).astype(float)
+    users = lines["amount"] / n / price
+    assert np.isclose(users, np.rint(users)).all()  # the seats never change in a period
+    assert users.min() >= 1 and users.max() > 20
+    b2c = demo.segment[demo.segment == "Particuliers"].index
+    assert not lines["account_id"].isin(b2c).any()
+    top = demo.mrr.iloc[:, -1].nlargest(11)
+    assert top.iloc[:10].nunique() == 10 and top.iloc[9] > top.iloc[10]
+
+
 def test_win_rate_per_segment(demo: Demo) -> None:
     deals = demo.tables["deals"].join(demo.segment, on="account_id")
     closed = deals[deals["status"].isin(["won", "lost"])]

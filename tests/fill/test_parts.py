@@ -323,3 +323,105 @@ def test_parts_say_nothing_without_their_numbers() -> None:
         lost.competitors,
     ):
         assert fn({}) == {}, fn.__name__
+
+
+def _left(k: int, n: int, given: tuple[str, int] | None = None) -> dict[str, Any]:
+    """A segment whose most frequent churn reason is none at all: k of n said nothing."""
+    mr: dict[str, Any] = {"name": "Non renseigné", "share": rate(k, n)}
+    if given:
+        mr["given"] = {"name": given[0], "share": rate(given[1], n)}
+    return {"name": "PME", "monthly": rate(n, 5000), "annual": rate(n, 400), "main_reason": mr}
+
+
+def test_churn_reason_when_leavers_gave_none() -> None:
+    """Most leavers silent: a dash that says so, not the reason of a few; the silent ones
+    only the largest group: the reason given most, with the silent ones counted."""
+    most = {"churn": {**CHURN, "by_segment": [_left(50, 88, ("Prix", 12))]}}
+    out = churn.churn(most)
+    assert out["10.churn_par_segment"][0]["raison_principale"] == "— (50 départs sur 88 sans motif)"
+    assert out["10.2"].endswith("; motif des départs : 50 départs sur 88 sans motif")
+    assert churn.churn_reasons(most) == {}  # no reason to list
+    some = {"churn": {**CHURN, "by_segment": [_left(18, 88, ("Prix", 17))]}}
+    assert churn.churn(some)["10.churn_par_segment"][0]["raison_principale"] == (
+        f"Prix (19,3{NB}% ; 18 départs sur 88 sans motif)"
+    )
+    one = {"churn": {**CHURN, "by_segment": [_left(1, 1)]}}
+    assert churn.churn(one)["10.churn_par_segment"][0]["raison_principale"] == (
+        "— (1 départ sur 1 sans motif)"
+    )
+
+
+def _lost(name: str, **by: int) -> dict[str, Any]:
+    k = sum(by.values())
+    return {
+        "name": name,
+        "count": k,
+        "share": rate(k, 400),
+        "main_segment": max(by, key=lambda s: by[s]),
+        "segments": [{"name": s, "count": n} for s, n in by.items()],
+    }
+
+
+def test_lost_reason_segment_is_chosen_by_lift() -> None:
+    """PME loses most deals for every reason (it is the largest); ETI gives "Feature" in 30
+    of its 50 losses against 80 of 400 overall (× 3): ETI stands out for it, no one else."""
+    rows = [
+        _lost("Prix", PME=150, ETI=10, Startups=40),
+        _lost("Feature", PME=40, ETI=30, Startups=10),
+        _lost("Timing", PME=90, ETI=10, Startups=20),
+    ]
+    out = lost.lost_reasons({"lost_reasons": rows})
+    cells = {
+        r["raison_de_perte"]: r["segment_concerne"] for r in out["12.analyse_prospects_perdus"]
+    }
+    assert cells == {
+        "Prix": "Tous segments",
+        "Feature": f"ETI : 60,0{NB}% de ses affaires perdues (30 sur 50) contre 20,0{NB}% en moyenne",
+        "Timing": "Tous segments",
+    }
+    # the same lift from 6 deals is not enough to stand out
+    few = [_lost("Prix", PME=150, ETI=4, Startups=40), _lost("Feature", PME=40, ETI=6)]
+    cells = {
+        r["raison_de_perte"]: r["segment_concerne"]
+        for r in lost.lost_reasons({"lost_reasons": few})["12.analyse_prospects_perdus"]
+    }
+    assert cells["Feature"] == "Tous segments"
+
+
+EXPANSION_MODEL = {
+    "triggers": [
+        {"feature": "usage_trend_6m", "group": "up100", "kind": "behaviour", "lift": 14.5},
+        {"feature": "segment", "group": "Startups", "kind": "profile", "lift": 1.6},
+    ],
+    "opportunities": [
+        {"segment": "PME", "accounts": 17, "arr": 125268.0},
+        {"segment": "Startups", "accounts": 1, "arr": 2400.0},
+    ],
+    "opportunity_triggers": ["usage plus que doublé"],
+}
+
+
+def test_upsell_triggers_column_from_the_expansion_model() -> None:
+    e = {
+        "nrr": 1.05,
+        "grr": 0.9,
+        "upsell_avg": 2400.0,
+        "base_accounts": 300,
+        "by_segment": [
+            {"name": "PME", "nrr": 1.1, "upsell_avg": 1200.0, "upsell_accounts": 40},
+            {"name": "Startups", "nrr": 1.0, "upsell_avg": 600.0, "upsell_accounts": 10},
+            {"name": "ETI", "nrr": 1.0, "upsell_avg": 6000.0, "upsell_accounts": 10},
+        ],
+    }
+    out = expansion.expansion({"expansion": e, "models": {"expansion": EXPANSION_MODEL}})
+    cells = {r["segment"]: r["triggers_upsell"] for r in out["11.expansion_par_segment"]}
+    assert cells == {
+        "PME": f"17 comptes au déclencheur allumé (125{NNB}268{NB}€ d'ARR)",
+        "Startups": f"expansion × 1,6 dans ce segment ; 1 compte au déclencheur allumé "
+        f"(2{NNB}400{NB}€ d'ARR)",
+        "ETI": "aucun compte au déclencheur allumé",
+        "Global": f"Usage plus que doublé : 18 comptes (127{NNB}668{NB}€ d'ARR)",
+    }
+    # without the model, the column is left to a person
+    rows = expansion.expansion({"expansion": e})["11.expansion_par_segment"]
+    assert all(r["triggers_upsell"] is None for r in rows)

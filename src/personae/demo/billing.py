@@ -37,6 +37,7 @@ PLAN_PRICES = np.array(
     [[qf.PRICES[p].get(i, 0) for i in qf.INTERVALS] for p in qf.PLANS], dtype=np.float64
 )
 ADDON_PRICES = np.array([qf.ADDON_PRICES[i] for i in qf.INTERVALS], dtype=np.float64)
+SEAT_PRICES = np.array([qf.SEAT_PRICES[i] for i in qf.INTERVALS], dtype=np.float64)
 INTERVALS = np.array(qf.INTERVALS, dtype=np.int64)
 
 PRODUCTS: tuple[str, ...] = (
@@ -46,12 +47,14 @@ PRODUCTS: tuple[str, ...] = (
     qf.TRAINING_PRODUCT,
     qf.GOODWILL_PRODUCT,
     qf.PAYMENTS_PRODUCT,
+    qf.SEATS_PRODUCT,
 )
 _ADDON_PRODUCT = len(qf.PLANS)
 _ONBOARDING_PRODUCT = _ADDON_PRODUCT + 1
 _TRAINING_PRODUCT = _ADDON_PRODUCT + 2
 _GOODWILL_PRODUCT = _ADDON_PRODUCT + 3
 _PAYMENTS_PRODUCT = _ADDON_PRODUCT + 4
+_SEATS_PRODUCT = _ADDON_PRODUCT + 5
 
 _CHURN_BETA = np.array([[qf.churn_beta(s, n) for n in qf.INTERVALS] for s in qf.SEGMENTS])
 _SEG_UP = np.array([s.upgrade_rate for s in qf.SEGMENTS])
@@ -97,6 +100,8 @@ class Spells:
     plan: Ints
     """(spells, N_MONTHS) plan index per service month; valid where k < months."""
     addon: Bools
+    seats: Ints
+    """Users billed beyond the plan's included ones (fixed for the customer)."""
 
     @property
     def n_months(self) -> Ints:
@@ -109,14 +114,22 @@ class Spells:
         """(spells, N_MONTHS) MRR per service month (0 past the spell)."""
         price = PLAN_PRICES[self.plan, self.interval[:, None]]
         price = price + np.where(self.addon, ADDON_PRICES[self.interval], 0.0)[:, None]
+        price = price + (SEAT_PRICES[self.interval] * self.seats)[:, None]
         k = np.arange(qf.N_MONTHS)
         return np.where(k[None, :] < self.months[:, None], price, 0.0)
 
 
-def simulate(rng: np.random.Generator, segment: Ints, icp: Bools | None = None) -> Spells:
+def simulate(
+    rng: np.random.Generator,
+    segment: Ints,
+    icp: Bools | None = None,
+    seats: Ints | None = None,
+) -> Spells:
     """Spells for customers ``0 … len(segment) - 1`` (local account indices); ``icp``
-    marks the customers of the planted ICP cell (higher plans, add-on, lower churn)."""
+    marks the customers of the planted ICP cell (higher plans, add-on, lower churn);
+    ``seats`` are each customer's billed extra users (:func:`extra_seats`)."""
     n = len(segment)
+    seats = np.zeros(n, dtype=np.int64) if seats is None else seats
     icp = np.zeros(n, dtype=np.bool_) if icp is None else icp
     churn_factor = np.where(icp, qf.ICP_CHURN_FACTOR, 1.0)
     start = categorical(rng, _MONTH_WEIGHTS, n)
@@ -158,7 +171,17 @@ def simulate(rng: np.random.Generator, segment: Ints, icp: Bools | None = None) 
         first=first,
         plan=plan,
         addon=np.concatenate([addon, addon[again]]),
+        seats=seats[account],
     )
+
+
+def extra_seats(rng: np.random.Generator, employees: Floats) -> Ints:
+    """Users billed beyond the included ones (company.SEATS_*): more in larger companies,
+    far less than in proportion (0 employees, as for a missing headcount, gives 0)."""
+    spread = rng.lognormal(0.0, qf.SEATS_SIGMA, len(employees))
+    users = np.rint(qf.SEATS_SCALE * employees**qf.SEATS_ELASTICITY * spread)
+    out: Ints = np.maximum(users - qf.SEATS_INCLUDED, 0).astype(np.int64)
+    return out
 
 
 def _lifetimes(
@@ -221,6 +244,7 @@ def invoices(rng: np.random.Generator, spells: Spells) -> Lines:
     addon_price = np.where(spells.addon[:, None], ADDON_PRICES[interval], 0.0) * np.ones_like(
         plan_price
     )
+    seat_price = (SEAT_PRICES[spells.interval] * spells.seats)[:, None] * np.ones_like(plan_price)
     parts = [
         _recurring(spells, plan_price, spells.plan, active, n_int, k),
         _recurring(
@@ -228,6 +252,14 @@ def invoices(rng: np.random.Generator, spells: Spells) -> Lines:
             addon_price,
             np.full_like(spells.plan, _ADDON_PRODUCT),
             active & (addon_price > 0),
+            n_int,
+            k,
+        ),
+        _recurring(
+            spells,
+            seat_price,
+            np.full_like(spells.plan, _SEATS_PRODUCT),
+            active & (seat_price > 0),
             n_int,
             k,
         ),

@@ -299,6 +299,16 @@ PRICES: dict[str, dict[int, int]] = {
 }
 ADDON = "Module Prévisionnel"
 ADDON_PRICES: dict[int, int] = {1: 79, 3: 72, 12: 65}
+SEATS_PRODUCT = "Utilisateurs supplémentaires"
+SEAT_PRICES: dict[int, int] = {1: 15, 3: 14, 12: 12}
+"""Monthly-equivalent price of each user beyond the SEATS_INCLUDED of every plan."""
+SEATS_INCLUDED = 3
+SEATS_SCALE = 1.5
+SEATS_ELASTICITY = 0.3
+SEATS_SIGMA = 0.8
+"""A B2B customer's users: rint(SEATS_SCALE × employees^SEATS_ELASTICITY × LogNormal(0,
+SEATS_SIGMA)) — more users in larger companies, but far less than in proportion —
+fixed for the customer's life; those beyond SEATS_INCLUDED are billed (recurring line)."""
 PRODUCT_PREFIX = "Quickfund "
 ONBOARDING_PRODUCT = "Frais de mise en service"
 PAYMENTS_PRODUCT = "Virements & paiements"
@@ -390,6 +400,13 @@ LOST_REASONS: dict[str, float] = {
 }
 LOST_REASON_MISSING = 0.05
 """Share of lost deals without a reason; with LOST_REASONS the shares sum to 1."""
+LOST_PLANT_SEGMENT = "ETI"
+LOST_PLANT_REASON = "Feature manquante"
+LOST_PLANT_SHARE = 0.5
+"""The planted segment that loses one reason far more than the others: its lost deals give
+this reason with this share (the other reasons and the missing ones keep their relative
+weights); the other segments give it less, so that over all lost deals (expected mix of
+the segments' lost deals: share × (1 − win rate) / win rate) the shares stay LOST_REASONS."""
 COMPETITORS: dict[str, float] = {
     "Trésorio": 0.35,
     "CashPilot": 0.25,
@@ -406,36 +423,36 @@ DEAL_CLOSE_TO_INVOICE_DAYS = (0, 14)
 
 TOUCHPOINTS: dict[str, dict[tuple[str, str], float]] = {
     "lead": {
-        ("email", "Livre blanc : piloter sa trésorerie en PME"): 0.35,
-        ("linkedin", "Post LinkedIn : 5 erreurs de trésorerie"): 0.25,
-        ("webinar", "Webinar : le prévisionnel de trésorerie en 13 semaines"): 0.25,
+        ("e-mail", "Livre blanc : piloter sa trésorerie en PME"): 0.35,
+        ("LinkedIn", "Post LinkedIn : 5 erreurs de trésorerie"): 0.25,
+        ("webinaire", "Webinaire : le prévisionnel de trésorerie en 13 semaines"): 0.25,
         ("salon", "Salon DAF Expo"): 0.15,
     },
     "mql": {
-        ("email", "Guide : préparer sa levée de fonds"): 0.40,
-        ("webinar", "Webinar : réussir sa levée de fonds"): 0.30,
-        ("email", "Newsletter Quickfund"): 0.30,
+        ("e-mail", "Guide : préparer sa levée de fonds"): 0.40,
+        ("webinaire", "Webinaire : réussir sa levée de fonds"): 0.30,
+        ("e-mail", "Newsletter Quickfund"): 0.30,
     },
     "sql": {
         ("appel", "Appel de découverte"): 0.60,
-        ("email", "Étude de cas : trésorerie multi-banques"): 0.40,
+        ("e-mail", "Étude de cas : trésorerie multi-banques"): 0.40,
     },
     "demo": {
-        ("demo", "Démo Quickfund"): 0.70,
-        ("demo", "Démo module Prévisionnel"): 0.20,
+        ("démo", "Démo Quickfund"): 0.70,
+        ("démo", "Démo module Prévisionnel"): 0.20,
         ("appel", "Appel de suivi"): 0.10,
     },
     "proposal": {
-        ("email", "Proposition commerciale"): 0.60,
+        ("e-mail", "Proposition commerciale"): 0.60,
         ("appel", "Appel de cadrage"): 0.40,
     },
     "negotiation": {
         ("appel", "Appel de négociation"): 0.60,
-        ("email", "Contrat et conditions"): 0.40,
+        ("e-mail", "Contrat et conditions"): 0.40,
     },
     "customer": {
-        ("email", "Newsletter Quickfund"): 0.50,
-        ("webinar", "Webinar clients : nouveautés produit"): 0.30,
+        ("e-mail", "Newsletter Quickfund"): 0.50,
+        ("webinaire", "Webinaire clients : nouveautés produit"): 0.30,
         ("appel", "Revue trimestrielle"): 0.20,
     },
 }
@@ -608,3 +625,19 @@ def segment_index(name: str) -> int:
 
 def stage_mean_days(segment: Segment) -> dict[str, float]:
     return {k: v * segment.cycle_multiplier for k, v in STAGE_MEAN_DAYS.items()}
+
+
+def lost_reason_mix(segment: Segment) -> dict[str, float]:
+    """The lost reasons' shares among a B2B segment's lost deals ("" for no reason): the
+    planted segment gives LOST_PLANT_REASON the share LOST_PLANT_SHARE, the others less, so that
+    the expected mix over every lost deal is LOST_REASONS exactly."""
+    base = {**LOST_REASONS, "": LOST_REASON_MISSING}
+    reason, share = LOST_PLANT_REASON, LOST_PLANT_SHARE
+    lost = {s.name: s.share * (1 - s.win_rate) / s.win_rate for s in SEGMENTS if s.kind == "B2B"}
+    weight = lost[LOST_PLANT_SEGMENT] / sum(lost.values())
+    if segment.name == LOST_PLANT_SEGMENT:
+        target = share
+    else:
+        target = (base[reason] - weight * share) / (1 - weight)
+    scale = (1 - target) / (1 - base[reason])
+    return {k: target if k == reason else v * scale for k, v in base.items()}

@@ -16,14 +16,15 @@ import numpy as np
 
 from personae.demo import company as qf
 from personae.demo.dates import AS_OF_DAY, DAY_SECONDS, Days, month_start
-from personae.demo.draw import Bools, Floats, Ints, categorical, categorical_by
+from personae.demo.draw import Bools, Floats, Ints, categorical, categorical_by, mix_table
 
 N_STAGES = len(qf.STAGES)
 _STAGE_MEANS = np.array(
     [[m * s.cycle_multiplier for m in qf.STAGE_MEAN_DAYS.values()] for s in qf.SEGMENTS]
 )
 LOST_REASONS: tuple[str, ...] = tuple(qf.LOST_REASONS)
-_REASON_PROBS = np.array([*qf.LOST_REASONS.values(), qf.LOST_REASON_MISSING])
+_REASON_MIX = mix_table([qf.lost_reason_mix(s) for s in qf.SEGMENTS], [*qf.LOST_REASONS, ""])
+"""Per segment: the lost reasons' shares, then the share without a reason."""
 COMPETITORS: tuple[str, ...] = tuple(qf.COMPETITORS)
 _COMPETITOR_PROBS = np.array(list(qf.COMPETITORS.values()))
 _LOST_AT = np.array([qf.LOST_AT_STAGE[s] for s in qf.STAGES])
@@ -118,7 +119,7 @@ def pipeline(
     reason = np.full(n, -1)
     competitor = np.full(n, -1)
     lost = np.flatnonzero(status == 1)
-    r = categorical(rng, _REASON_PROBS, len(lost))
+    r = categorical_by(rng, _REASON_MIX, segment[lost])
     reason[lost] = np.where(r == len(LOST_REASONS), -1, r)
     price = LOST_REASONS.index("Prix trop élevé")
     rival = LOST_REASONS.index("Concurrent choisi")

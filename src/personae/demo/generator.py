@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from personae.demo import accounts, billing, deals, market, notes, people, usage
 from personae.demo import company as qf
@@ -123,8 +124,8 @@ def _dates(values: np.ndarray) -> pa.Array:
 
 def chunk_tables(seed: int, index: int, n: int) -> dict[str, pa.Table]:
     """Every table's rows for chunk ``index`` of ``n`` customers."""
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence([seed, index]).spawn(8)]
-    r_mix, r_bill, r_firm, r_people, r_deals, r_usage, r_notes, r_touch = streams
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence([seed, index]).spawn(9)]
+    r_mix, r_bill, r_firm, r_people, r_deals, r_usage, r_notes, r_touch, r_seats = streams
 
     # customers, then the prospects their deals imply, then leads
     seg_c = categorical(r_mix, _SHARES, n)
@@ -146,7 +147,9 @@ def chunk_tables(seed: int, index: int, n: int) -> dict[str, pa.Table]:
     lead_local = n + len(seg_lost) + len(seg_open) + np.arange(len(seg_lead))
 
     columns = accounts.firmographics(r_firm, segment)
-    spells = billing.simulate(r_bill, seg_c, accounts.in_icp_cell(columns)[:n])
+    employees = pc.fill_null(columns["employees"], 0).to_numpy().astype(np.float64)
+    seats = billing.extra_seats(r_seats, employees[:n])
+    spells = billing.simulate(r_bill, seg_c, accounts.in_icp_cell(columns)[:n], seats)
     lines = billing.invoices(r_bill, spells)
     first_rows = np.arange(n)
     first_day = spells.period_start(np.zeros(n, np.int64), first_rows)

@@ -67,14 +67,28 @@ def truth(
             "probability p; MRR at month ends equals the plan price (plus add-on) exactly",
             "plan_changes": "each service month after the first moves one plan up or down "
             "with the segment's rates, when such a plan exists in its ladder",
-            "prices": "monthly equivalents; an invoice for n months costs price × n",
-            "lost_reasons": "shares of lost deals; the rest has no reason",
+            "prices": "monthly equivalents; an invoice for n months costs price × n; a B2B "
+            "customer also pays each user beyond the included ones (seats)",
+            "lost_reasons": "shares of lost deals; the rest has no reason; the planted segment "
+            "(lost_reason_plant) gives its reason a far larger share, the others a smaller one "
+            "(lost_reason_mix), so that the overall shares stay these",
             "stages": "time in stage = next entered_at − entered_at; a closed deal enters "
             "closed_won / closed_lost at closed_at, which ends its last pipeline stage",
         },
         "plans": list(qf.PLANS),
         "prices": {p: {str(k): v for k, v in by.items()} for p, by in qf.PRICES.items()},
         "addon": {"product": qf.ADDON, "prices": {str(k): v for k, v in qf.ADDON_PRICES.items()}},
+        "seats": {
+            "product": qf.SEATS_PRODUCT,
+            "prices": {str(k): v for k, v in qf.SEAT_PRICES.items()},
+            "included": qf.SEATS_INCLUDED,
+            "scale": qf.SEATS_SCALE,
+            "elasticity": qf.SEATS_ELASTICITY,
+            "sigma": qf.SEATS_SIGMA,
+            "rule": "users = rint(scale × employees^elasticity × LogNormal(0, sigma)), fixed "
+            "for the customer; each user beyond the included ones is billed at the seat price "
+            "(a recurring line of its own, in MRR)",
+        },
         "one_offs": {
             "onboarding": qf.ONBOARDING_PRODUCT,
             "training": {
@@ -104,6 +118,16 @@ def truth(
             "close_to_first_invoice_days": list(qf.DEAL_CLOSE_TO_INVOICE_DAYS),
         },
         "lost_reasons": {**qf.LOST_REASONS, "Non renseigné": qf.LOST_REASON_MISSING},
+        "lost_reason_plant": {
+            "segment": qf.LOST_PLANT_SEGMENT,
+            "reason": qf.LOST_PLANT_REASON,
+            "share_in_segment": qf.LOST_PLANT_SHARE,
+        },
+        "lost_reason_mix": {
+            s.name: {k or "Non renseigné": v for k, v in qf.lost_reason_mix(s).items()}
+            for s in qf.SEGMENTS
+            if s.kind == "B2B"
+        },
         "competitors": qf.COMPETITORS,
         "competitor_when_price": qf.COMPETITOR_WHEN_PRICE,
         "personas": {

@@ -65,4 +65,29 @@ def ltv_answer(model: Mapping[str, Any], segs: Sequence[Mapping[str, Any]]) -> s
     if fallen:
         listed = french_list([f"{f['name']} : {flagged(f)}" for f in fallen])
         text += f". Hors modèle, première version (ARPA × marge / churn) : {listed}"
-    return text
+    tail = transactional_text(model.get("transactional"), top["name"] if top else None)
+    return text + (f". {tail}" if tail else "")
+
+
+def transactional_text(t: Any, segment: str | None) -> str | None:
+    """The non-recurring revenue's model (BG/NBD + Gamma-Gamma) in one French sentence:
+    the margin it expects per account over 12 months, outside the subscription LTV; or why
+    it was not fitted. None without non-recurring revenue."""
+    if not isinstance(t, Mapping):
+        return None
+    n = int(t.get("accounts") or 0)
+    if t.get("expected_value_12m") is None:
+        why = t.get("reason") or "modèle non ajusté"
+        return (
+            f"Revenus ponctuels (hors abonnement, {fmt_int(n)} comptes) : le modèle BG/NBD + "
+            f"Gamma-Gamma n'a pas pu être ajusté ({why}), ils ne sont pas comptés dans la LTV"
+        )
+    seg = next((s for s in t.get("by_segment") or [] if s.get("name") == segment), None)
+    per = f"{fmt_money(t['expected_value_12m'])} par compte en moyenne"
+    if seg and seg.get("expected_value_12m") is not None:
+        per = f"{fmt_money(seg['expected_value_12m'])} par compte {segment}, {per}"
+    return (
+        f"Revenus ponctuels, en plus de l'abonnement (modèle BG/NBD + Gamma-Gamma sur "
+        f"{fmt_int(n)} comptes, dont {fmt_int(int(t.get('repeat_buyers') or 0))} ont racheté) : "
+        f"marge attendue sur 12 mois de {per} ; non comptés dans la LTV"
+    )

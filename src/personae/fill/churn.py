@@ -11,12 +11,29 @@ from personae.fill._text import SMALL, best, counted_share, pct, value_of
 from personae.metrics.firmographics import NOT_GIVEN
 
 
+def _silent(mr: Mapping[str, Any]) -> str:
+    """« 18 départs sur 88 sans motif »."""
+    k, n = int(mr["share"]["numerator"]), int(mr["share"]["denominator"])
+    return f"{fmt_int(k)} {'départ' if k <= 1 else 'départs'} sur {fmt_int(n)} sans motif"
+
+
 def _reason(r: Mapping[str, Any]) -> str | None:
-    """The main reason the segment's leavers gave, with its share (its counts when few)."""
+    """The main reason the segment's leavers gave, with its share (its counts when few).
+    When the most frequent answer is no reason at all: the reason given most, if at least
+    half of the leavers gave one, with the silent ones counted; else a dash that says so
+    (« — (50 départs sur 88 sans motif) »), rather than a reason given by a few."""
     mr = r.get("main_reason")
-    if not mr or not mr.get("name") or mr["name"] == NOT_GIVEN:
+    if not mr or not mr.get("name"):
         return None
-    return f"{mr['name']} ({counted_share(mr['share'], 'départ', 'départs')})"
+    if mr["name"] != NOT_GIVEN:
+        return f"{mr['name']} ({counted_share(mr['share'], 'départ', 'départs')})"
+    if not isinstance(mr.get("share"), Mapping) or mr["share"].get("denominator") is None:
+        return None
+    given = mr.get("given")
+    if given and 2 * int(mr["share"]["numerator"]) <= int(mr["share"]["denominator"]):
+        share = counted_share(given["share"], "départ", "départs")
+        return f"{given['name']} ({share} ; {_silent(mr)})"
+    return f"— ({_silent(mr)})"
 
 
 def _rate_line(r: Mapping[str, Any]) -> str:
@@ -72,7 +89,12 @@ def churn(m: Metrics) -> dict[str, Any]:
     lo = best(c["by_segment"], lambda r: value_of(r["monthly"]), lowest=True)
     if hi:
         why = _reason(hi)  # why the churniest leave: what its leavers said
-        out["10.2"] = _rate_line(hi) + (f" ; raison principale des départs : {why}" if why else "")
+        if why and why.startswith("— ("):
+            out["10.2"] = _rate_line(hi) + f" ; motif des départs : {why[3:-1]}"
+        else:
+            out["10.2"] = _rate_line(hi) + (
+                f" ; raison principale des départs : {why}" if why else ""
+            )
     if lo and lo is not hi:
         # why the lowest stay is not what its few leavers said: the rate only, the why is a person's
         out["10.3"] = _rate_line(lo)
@@ -84,5 +106,9 @@ def churn_reasons(m: Metrics) -> dict[str, Any]:
     c = _churn(m)
     if c is None:
         return {}
-    reasons = [f"{r['name']} : {_reason(r)}" for r in c["by_segment"] if _reason(r)]
+    reasons = [
+        f"{r['name']} : {why}"
+        for r in c["by_segment"]
+        if (why := _reason(r)) and not why.startswith("—")
+    ]
     return {"10.4": " ; ".join(reasons)} if reasons else {}

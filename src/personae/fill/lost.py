@@ -4,9 +4,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from personae.dossier.kinds import fmt_int
+from personae.dossier.kinds import fmt_int, fmt_percent
 from personae.fill._rule import Metrics, rule
 from personae.fill._text import best, pct, value_of
+from personae.metrics.stats import wilson_interval
+
+NOT_GIVEN = "Non renseigné"
+ALL_SEGMENTS = "Tous segments"
+"""The « Segment concerné » of a reason that no segment gives markedly more than the others."""
+STANDOUT_LIFT = 1.5
+STANDOUT_MIN = 10
+
+
+def standout_segment(rows: list[dict[str, Any]], reason: dict[str, Any]) -> str | None:
+    """The segment where ``reason`` is most over-represented against its share of all lost
+    deals (the lift), with its counts — only when it truly stands out: a lift of at least
+    1.5, at least 10 such deals, and the reason's share among the segment's lost deals
+    above its overall share even at the low end of its 95 % interval. Else
+    ALL_SEGMENTS; None without per-segment counts."""
+    if "segments" not in reason:
+        return None
+    lost_by_segment: dict[str, int] = {}
+    for r in rows:
+        for s in r.get("segments") or []:
+            lost_by_segment[s["name"]] = lost_by_segment.get(s["name"], 0) + int(s["count"])
+    total = sum(lost_by_segment.values())
+    k_all = int(reason["count"])
+    if not total or not k_all:
+        return ALL_SEGMENTS
+    overall = k_all / total
+    found: list[tuple[float, str, int, int]] = []
+    for s in reason["segments"]:
+        name, k, n = s["name"], int(s["count"]), lost_by_segment[s["name"]]
+        if name == NOT_GIVEN or k < STANDOUT_MIN:
+            continue
+        lift = (k / n) / overall
+        if lift >= STANDOUT_LIFT and wilson_interval(k, n)[0] > overall:
+            found.append((lift, name, k, n))
+    if not found:
+        return ALL_SEGMENTS
+    _, name, k, n = max(found, key=lambda f: (f[0], f[1]))
+    return (
+        f"{name} : {fmt_percent(k / n)} de ses affaires perdues ({fmt_int(k)} sur "
+        f"{fmt_int(n)}) contre {fmt_percent(overall)} en moyenne"
+    )
 
 
 @rule(
@@ -23,7 +64,7 @@ def lost_reasons(m: Metrics) -> dict[str, Any]:
         {
             "raison_de_perte": r["name"],
             "frequence": value_of(r["share"]),
-            "segment_concerne": r.get("main_segment"),
+            "segment_concerne": standout_segment(rows, r) or r.get("main_segment"),
         }
         for r in rows
     ]

@@ -31,6 +31,12 @@ THEMES: dict[str, tuple[str, bool]] = {
     "criteres_decision": ("criteres", False),
     "comment_on_l_aide": ("aide", False),
 }
+# a text field whose theme no note of the persona's accounts brings up, once notes were read
+NO_THEME = {
+    "sources": "Aucune source citée de façon récurrente dans les notes de ses comptes",
+    "criteres": "Aucun critère cité de façon récurrente dans les notes de ses comptes",
+    "aide": "Aucun bénéfice cité de façon récurrente dans les notes de ses comptes",
+}
 ROLE_LABELS = {
     "decision_maker": "décideur",
     "economic_buyer": "acheteur économique",
@@ -95,4 +101,6 @@ def persona_themes(m: Metrics) -> dict[str, Any]:
             items = [_theme_item(t) for t in themes.get(name) or []]
             if items:
                 out[block_slot(n, slot)] = items if as_list else french_list(items)
+            elif themes and not as_list and name in NO_THEME:
+                out[block_slot(n, slot)] = NO_THEME[name]
     return out

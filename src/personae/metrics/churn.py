@@ -25,7 +25,13 @@ def _main_reason(reasons: Counter[str], confidence: float) -> dict[str, Any] | N
     if n == 0:
         return None
     name, k = min(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
-    return {"name": name, "share": rate(k, n, confidence)}
+    out: dict[str, Any] = {"name": name, "share": rate(k, n, confidence)}
+    given = [(g, c) for g, c in reasons.items() if g != fg.NOT_GIVEN and c > 0]
+    if name == fg.NOT_GIVEN and given:
+        # most leavers gave no reason: also the reason given most, over every departure
+        g, c = min(given, key=lambda kv: (-kv[1], kv[0]))
+        out["given"] = {"name": g, "share": rate(c, n, confidence)}
+    return out
 
 
 def churn(

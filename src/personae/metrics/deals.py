@@ -91,6 +91,10 @@ def lost_reasons(ctx: Context, facts: ibis.Table) -> list[dict[str, Any]] | None
                 "count": k,
                 "share": rate(k, total, ctx.settings.confidence),
                 "main_segment": main,
+                "segments": [
+                    {"name": name, "count": n}
+                    for name, n in sorted(segs.items(), key=lambda kv: (-kv[1], kv[0]))
+                ],
             }
         )
     return rows

@@ -112,7 +112,7 @@ def ltv_factors(
         if a and ltv is not None:
             factors[name] = float(ltv) / float(a)
     if used_model:
-        return factors, "LTV du modèle (models.ltv) par segment, au prorata du MRR du compte"
+        return factors, "LTV du modèle sBG par segment, au prorata du MRR du compte"
     return factors, (
         "LTV v1 du segment (ARPA × marge brute / churn mensuel), au prorata du MRR du compte"
     )
