@@ -386,6 +386,24 @@ def test_lost_reason_segment_is_chosen_by_lift() -> None:
         for r in lost.lost_reasons({"lost_reasons": few})["12.analyse_prospects_perdus"]
     }
     assert cells["Feature"] == "Tous segments"
+    # 12.2 names the segment that loses one reason far more than the others
+    m = {
+        "lost_reasons": rows,
+        "win_rate": rate(100, 500),
+        "win_rate_by_segment": [
+            {
+                "name": "ETI",
+                "won": 20,
+                "lost": 80,
+                "win_rate": rate(20, 100),
+                "lost_systematically": False,
+            },
+        ],
+    }
+    assert lost.lost_profiles(m)["12.2"].endswith(
+        f" ; le segment ETI perd surtout sur « Feature » (60,0{NB}% de ses affaires perdues, "
+        f"30 sur 50, contre 20,0{NB}% en moyenne)"
+    )
 
 
 EXPANSION_MODEL = {
@@ -425,3 +443,40 @@ def test_upsell_triggers_column_from_the_expansion_model() -> None:
     # without the model, the column is left to a person
     rows = expansion.expansion({"expansion": e})["11.expansion_par_segment"]
     assert all(r["triggers_upsell"] is None for r in rows)
+
+
+def test_an_awaited_model_is_named_without_an_agreement_to_break(monkeypatch: Any) -> None:
+    """« l'analyse … n'est pas encore calculé » broke the agreement with a feminine model:
+    the reason now names the model after a colon."""
+    import personae.fill as fill
+
+    monkeypatch.setitem(fill._AWAITED, "6.1", "l'analyse des meilleurs clients")
+    assert fill.why_missing("6.1", {}) == (
+        "réponse manuelle (calcul à venir : l'analyse des meilleurs clients)"
+    )
+
+
+def test_a_persona_without_a_theme_others_have_says_so() -> None:
+    """Persona 2's notes were read but never name a source: its block says so rather than
+    keeping « [À compléter] » beside persona 1's sources; a theme no persona has (criteria)
+    stays open, so that its question is not ticked with nothing to say."""
+    from personae.fill.personas import persona_themes
+
+    said = {"verbatim": "Recommandé par la DFCG.", "count": 4, "terms": []}
+    goal = {"verbatim": "Objectif : clôturer plus vite.", "count": 2, "terms": []}
+    m = {
+        "models": {
+            "personas": [
+                {"name": "DAF", "themes": {"sources": [said], "objectifs": [goal]}},
+                {"name": "CEO", "themes": {"sources": [], "objectifs": [goal]}},
+                {"name": "FP&A", "themes": {}},
+            ]
+        }
+    }
+    out = persona_themes(m)
+    assert out["7.persona1.sources_d_info"] == "« Recommandé par la DFCG. » (4 notes)"
+    assert out["7.persona2.sources_d_info"] == (
+        "Aucune source citée de façon récurrente dans les notes de ses comptes"
+    )
+    assert not any("criteres" in k for k in out)
+    assert not any(k.startswith("7.persona3.") for k in out)  # notes not read for it

@@ -108,7 +108,7 @@ def why_missing(qid: str, m: Metrics) -> str:
                 what += _ALTERNATIVE.get(need.table, "")
                 return f"{what} absente des données, ou réponse manuelle"
     if qid in _AWAITED:
-        return f"réponse manuelle ({_AWAITED[qid]} n'est pas encore calculé)"
+        return f"réponse manuelle (calcul à venir : {_AWAITED[qid]})"
     return MANUAL
 
 

@@ -95,12 +95,14 @@ def _theme_item(t: Mapping[str, Any]) -> str:
 @rule("personas", _ids(list(THEMES)), needs=("contacts", "deals.status", "notes"))
 def persona_themes(m: Metrics) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    said = {name for p in _personas(m) for name, items in (p.get("themes") or {}).items() if items}
     for n, p in enumerate(_personas(m), start=1):
         themes = p.get("themes") or {}
         for slot, (name, as_list) in THEMES.items():
             items = [_theme_item(t) for t in themes.get(name) or []]
             if items:
                 out[block_slot(n, slot)] = items if as_list else french_list(items)
-            elif themes and not as_list and name in NO_THEME:
+            elif themes and not as_list and name in NO_THEME and name in said:
+                # another persona's block says it: this one says its notes do not
                 out[block_slot(n, slot)] = NO_THEME[name]
     return out
