@@ -12,6 +12,11 @@ has ``--profile`` (per-phase wall times on stderr), the best run's phases are sh
 
     uv run python benchmarks/bench_peer.py                  # 300 and 30 000 customers
     uv run python benchmarks/bench_peer.py --customers 300 --repeat 5 --record
+    uv run python benchmarks/bench_peer.py --phases --record   # where the time goes
+
+``--phases`` instead runs benchmarks/report_phases.py once per size: the report's steps,
+its engine calls per family of numbers and its model steps, timed in process (works with
+or without ``--profile``), recorded as its own section.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from _compare import disagreements
 from bench_report import FLOOR
 
 PEER = HERE / "peer_pandas.py"
+PHASES = HERE / "report_phases.py"
 
 GENERATE = """
 import sys
@@ -72,7 +78,24 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds; the best is kept")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "peer")
     parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS.md")
+    parser.add_argument(
+        "--phases", action="store_true", help="time the report's phases instead (one run a size)"
+    )
     args = parser.parse_args()
+    if args.phases:
+        found = []
+        for n in args.customers:
+            folder = args.out / str(n)
+            data = folder / "data"
+            if not (data / "truth.json").exists():
+                child("generate", GENERATE, str(folder), str(n))
+            run = child("phases", RUN_SCRIPT, str(PHASES), str(data), str(folder / "phases"))
+            print(f"{_n(n)} customers: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU", flush=True)
+            print(run.stderr if run.ok else run.stderr[-3000:], flush=True)
+            found.append((n, run))
+        if args.record:
+            print(f"wrote {record_section('peer-phases', phases_table(found))}")
+        return
     profile = has_profile()
     print(f"personae report --profile: {'yes' if profile else 'not on this commit'}", flush=True)
     sizes = []
@@ -178,6 +201,31 @@ def phases(stderr: str) -> list[tuple[str, str]]:
     return out
 
 
+def phases_table(found: list[tuple[int, Run]]) -> str:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
+    ).stdout.strip()
+    lines = [
+        "### Where the time goes in `personae report` (timed in process)",
+        "",
+        "`uv run python benchmarks/bench_peer.py --phases --record`: benchmarks/report_phases.py",
+        "replays the report's steps (as `personae.pipeline` does them) with a timer around",
+        "each, around every engine call (SQL compiled by Ibis and sqlglot, then run), summed",
+        "per family of numbers, and around each model step. One run per size, so read the",
+        "shares more than the seconds on a shared machine.",
+        "",
+        f"Machine: {machine()}. Commit {commit or '?'}. Measured {date.today().isoformat()}.",
+    ]
+    for n, run in found:
+        lines += ["", f"{_n(n)} customers: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU.", ""]
+        if not run.ok:
+            lines.append(f"failed: {run.note}")
+            continue
+        lines += ["| part | wall time |", "|---|---:|"]
+        lines += [f"| {name} | {value} |" for name, value in phases(run.stderr)]
+    return "\n".join(lines)
+
+
 def _n(x: int) -> str:
     return f"{x:,}".replace(",", " ")
 
@@ -234,6 +282,15 @@ def table(sizes: list[Size], repeat: int, profile: bool) -> str:
             )
     lines += ["", "Same work: the peer's numbers against the dossier.json personae wrote:", ""]
     lines += [f"- {_n(s.customers)} customers: {s.check or 'not checked'}" for s in sizes]
+    lines += [
+        "",
+        "The peer is what a user would otherwise run for the core numbers, not all of",
+        "personae's work: it reads three files (of activity.csv, two columns) and checks",
+        "nothing, where `personae report` reads and validates every table (deals, contacts,",
+        "touchpoints, notes…), computes the other sections and the models, and renders",
+        "the dossier. tests/benchmarks/test_peer.py checks, on a 60-customer company, that",
+        "every number the peer prints equals personae's to 1e-9 relative.",
+    ]
     lines += ["", "### Where the time goes", ""]
     if not profile:
         lines.append("`personae report` has no `--profile` on this commit: no breakdown by phase.")
