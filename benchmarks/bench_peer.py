@@ -153,7 +153,11 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool) -> Size:
                 run.note = ""
             elif step == STEPS[2] and run.ok:
                 run.note = next(
-                    (line.strip() for line in run.stdout.splitlines() if "answered" in line),
+                    (
+                        "answered" + line.split("answered", 1)[1].rstrip()
+                        for line in run.stdout.splitlines()
+                        if "answered" in line
+                    ),
                     run.note,
                 )
             size.runs[step].append(run)
@@ -166,7 +170,7 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool) -> Size:
     peer, report = size.best(STEPS[1]), size.best(STEPS[2])
     if peer and report:
         size.check = check(peer, out / "dossier.json")
-        print(f"{size.customers:>7} numbers: {size.check}", flush=True)
+        print(f"{_n(size.customers):>7} numbers: {size.check}", flush=True)
         if profile:
             size.phases = phases(report.stderr)
     return size
@@ -201,10 +205,19 @@ def phases(stderr: str) -> list[tuple[str, str]]:
     return out
 
 
+def _commit() -> str:
+    """The commit measured: HEAD, and the last one that changed src/."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE.parent)
+        return done.stdout.strip() or "?"
+
+    head, src = git("rev-parse", "--short", "HEAD"), git("log", "-1", "--format=%h", "--", "src")
+    dirty = " (src/ modified)" if git("status", "--porcelain", "--", "src") != "?" else ""
+    return f"Commit {head}, src/ as of {src}{dirty}"
+
+
 def phases_table(found: list[tuple[int, Run]]) -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
-    ).stdout.strip()
     lines = [
         "### Where the time goes in `personae report` (timed in process)",
         "",
@@ -214,7 +227,8 @@ def phases_table(found: list[tuple[int, Run]]) -> str:
         "per family of numbers, and around each model step. One run per size, so read the",
         "shares more than the seconds on a shared machine.",
         "",
-        f"Machine: {machine()}. Commit {commit or '?'}. Measured {date.today().isoformat()}.",
+        f"Machine: {machine()}. {_commit()}. Measured {date.today().isoformat()}"
+        f"; load average {os.getloadavg()[0]:.1f} at the end.",
     ]
     for n, run in found:
         lines += ["", f"{_n(n)} customers: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU.", ""]
@@ -231,26 +245,26 @@ def _n(x: int) -> str:
 
 
 def table(sizes: list[Size], repeat: int, profile: bool) -> str:
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE
-    ).stdout.strip()
     lines = [
         "## The everyday run and the middle: personae beside a pandas script",
         "",
-        "`make bench-peer` (`uv run python benchmarks/bench_peer.py --record`). Demo Quickfund",
-        "(seed 0, CSV) with 300 and 30 000 customers. Each step in its own process, the three",
-        f"in turn, {repeat} rounds; the best wall time of each is kept (its CPU time — user +",
-        "system of the process — and peak memory beside it: the machine is shared, and CPU",
-        "time moves less than wall time when other jobs run). The floor is DuckDB alone reading every column of every input file once; the",
-        "peer is benchmarks/peer_pandas.py, the pandas script of the core numbers (MRR, ARR,",
-        "clients, active clients, revenue over 12 months and growth by segment, top-10",
-        "share, logo churn monthly and annual, NRR, GRR, upsell, ARPU, ARPA, LTV v1, MRR",
-        "movements by month, top 10 clients), reading accounts.csv, revenue.csv and",
-        "activity.csv with `pd.read_csv`; `personae report` is the command end to end (every",
-        "input table read and validated, every metric and model, the four files written).",
+        "`make bench-peer` (`uv run python benchmarks/bench_peer.py --record`). Demo",
+        f"Quickfund (seed 0, CSV) with {' and '.join(_n(s.customers) for s in sizes)} customers. "
+        "Each step in its own process,",
+        f"the three in turn, {repeat} rounds; the best wall time of each is kept, with its CPU",
+        "time (user + system of the process) and peak memory beside it: the machine is",
+        "shared, and CPU time moves less than wall time when other jobs run. The floor is",
+        "DuckDB alone reading every column of every input file once; the peer is",
+        "benchmarks/peer_pandas.py, the pandas script of the core numbers (MRR, ARR, clients,",
+        "active clients, revenue over 12 months and growth by segment, top-10 share, logo",
+        "churn monthly and annual, NRR, GRR, upsell, ARPU, ARPA, LTV v1, MRR movements by",
+        "month, top 10 clients), reading accounts.csv, revenue.csv and activity.csv with",
+        "`pd.read_csv`; `personae report` is the command end to end (every input table read",
+        "and validated, every metric and model, the four files written).",
         "",
-        f"Machine: {machine()}. Commit {commit or '?'}. Measured {date.today().isoformat()}"
-        f"{'; PYTHONDONTWRITEBYTECODE set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else ''}.",
+        f"Machine: {machine()}. {_commit()}. Measured {date.today().isoformat()}"
+        f"{'; PYTHONDONTWRITEBYTECODE set' if os.environ.get('PYTHONDONTWRITEBYTECODE') else ''}"
+        f"; load average {os.getloadavg()[0]:.1f} at the end.",
         "",
         "| customers | revenue lines | events | step | wall time, best (all rounds) "
         "| CPU time | peak memory | personae × (wall) | personae × (CPU) | result |",
