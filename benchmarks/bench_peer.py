@@ -224,8 +224,11 @@ def phases_table(found: list[tuple[int, Run]]) -> str:
         "`uv run python benchmarks/bench_peer.py --phases --record`: benchmarks/report_phases.py",
         "replays the report's steps (as `personae.pipeline` does them) with a timer around",
         "each, around every engine call (SQL compiled by Ibis and sqlglot, then run), summed",
-        "per family of numbers, and around each model step. One run per size, so read the",
-        "shares more than the seconds on a shared machine.",
+        'per family of numbers, and around each model step. The "engine:" lines are part of',
+        'the step that asked for them (metric families, models…), the "model:" lines',
+        'make up "models"; the run\'s wall time beyond "total in process" is the',
+        "interpreter starting and exiting. One run per size, so read the shares more than",
+        "the seconds on a shared machine (compare the CPU time with the wall time).",
         "",
         f"Machine: {machine()}. {_commit()}. Measured {date.today().isoformat()}"
         f"; load average {os.getloadavg()[0]:.1f} at the end.",
@@ -307,7 +310,10 @@ def table(sizes: list[Size], repeat: int, profile: bool) -> str:
     ]
     lines += ["", "### Where the time goes", ""]
     if not profile:
-        lines.append("`personae report` has no `--profile` on this commit: no breakdown by phase.")
+        lines.append(
+            "`personae report` has no `--profile` on this commit; the next section "
+            "(`bench_peer.py --phases`) times its steps in process."
+        )
     for s in sizes:
         if s.phases:
             lines += [f"`personae report --profile`, {_n(s.customers)} customers (best run):", ""]

@@ -117,7 +117,8 @@ def main(data: Path, out: Path) -> None:
     print(f"total in process  {total:.3f} s", file=err)
     for family in sorted(family_time, key=lambda f: -family_time[f]):
         print(
-            f"engine: {family} ({family_calls[family]} calls)  {family_time[family]:.3f} s",
+            f"engine: {family} ({family_calls[family]} call"
+            f"{'s' if family_calls[family] > 1 else ''})  {family_time[family]:.3f} s",
             file=err,
         )
     for name, seconds in sorted(step_time.items(), key=lambda kv: -kv[1]):
