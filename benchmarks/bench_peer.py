@@ -79,6 +79,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "out" / "peer")
     parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS.md")
     parser.add_argument(
+        "--peer-engine",
+        choices=["c", "pyarrow"],
+        default="c",
+        help="pd.read_csv's engine in the peer (c, pandas' default; pyarrow is faster)",
+    )
+    parser.add_argument(
         "--phases", action="store_true", help="time the report's phases instead (one run a size)"
     )
     args = parser.parse_args()
@@ -106,9 +112,10 @@ def main() -> None:
             gen = child("generate", GENERATE, str(folder), str(n))
             if not gen.ok:
                 raise SystemExit(f"generating {n} customers failed: {gen.stderr[-2000:]}")
-        sizes.append(measure(n, data, folder / "report", args.repeat, profile))
+        sizes.append(measure(n, data, folder / "report", args.repeat, profile, args.peer_engine))
     if args.record:
-        print(f"wrote {record_section('peer', table(sizes, args.repeat, profile))}")
+        text = table(sizes, args.repeat, profile, args.peer_engine)
+        print(f"wrote {record_section('peer', text)}")
 
 
 class Size:
@@ -136,7 +143,7 @@ def _rows(data: Path) -> dict[str, int]:
     return out
 
 
-def measure(n: int, data: Path, out: Path, repeat: int, profile: bool) -> Size:
+def measure(n: int, data: Path, out: Path, repeat: int, profile: bool, engine: str) -> Size:
     size = Size(n, data)
     report_args = ["report", "--data", str(data), "--out", str(out)]
     if profile:
@@ -144,7 +151,7 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool) -> Size:
     for i in range(1, repeat + 1):
         for step, code, argv in (
             (STEPS[0], FLOOR, [str(data)]),
-            (STEPS[1], RUN_SCRIPT, [str(PEER), str(data)]),
+            (STEPS[1], RUN_SCRIPT, [str(PEER), str(data), "--engine", engine]),
             (STEPS[2], PERSONAE, report_args),
         ):
             run = child(step, code, *argv)
@@ -247,7 +254,7 @@ def _n(x: int) -> str:
     return f"{x:,}".replace(",", " ")
 
 
-def table(sizes: list[Size], repeat: int, profile: bool) -> str:
+def table(sizes: list[Size], repeat: int, profile: bool, engine: str = "c") -> str:
     lines = [
         "## The everyday run and the middle: personae beside a pandas script",
         "",
@@ -262,7 +269,8 @@ def table(sizes: list[Size], repeat: int, profile: bool) -> str:
         "active clients, revenue over 12 months and growth by segment, top-10 share, logo",
         "churn monthly and annual, NRR, GRR, upsell, ARPU, ARPA, LTV v1, MRR movements by",
         "month, top 10 clients), reading accounts.csv, revenue.csv and activity.csv with",
-        "`pd.read_csv`; `personae report` is the command end to end (every input table read",
+        f"`pd.read_csv` (engine {engine}); `personae report` is the command end to end (every "
+        "input table read",
         "and validated, every metric and model, the four files written).",
         "",
         f"Machine: {machine()}. {_commit()}. Measured {date.today().isoformat()}"
