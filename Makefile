@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report bench-models bench-ltv bench-tam golden docs screenshots
+.PHONY: test lint bench bench-data bench-report bench-peer bench-models bench-ltv bench-tam golden docs screenshots
 
 # The whole test suite (what CI runs).
 test:
@@ -16,9 +16,16 @@ lint:
 bench-data:
 	uv run python benchmarks/bench_data.py $(BENCH_ARGS)
 
-# Time the full report on demo S and M (add L with BENCH_ARGS="--sizes S M L --record").
+# Time the full report on demo S and M (add L with BENCH_ARGS="--sizes S M L --record";
+# a pre-generated L: BENCH_ARGS="--sizes S M L --data L=/path/to/L/data --record").
 bench-report:
 	uv run python benchmarks/bench_report.py $(BENCH_ARGS)
+
+# `personae report` beside the pandas script of the same core numbers (benchmarks/peer_pandas.py)
+# and the DuckDB floor, on 300 and 30 000 customers, best of 3, recorded in RESULTS.md:
+#   make bench-peer BENCH_ARGS="--record"
+bench-peer:
+	uv run python benchmarks/bench_peer.py $(BENCH_ARGS)
 
 # Time the LTV fitters (sBG, BG/NBD, Gamma-Gamma) on 1 M simulated customers; beside
 # lifetimes when a venv has it, recorded in benchmarks/RESULTS.md:

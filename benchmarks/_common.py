@@ -25,6 +25,9 @@ class Run:
     peak_mb: float
     ok: bool
     note: str = ""
+    stdout: str = ""  # the child's whole output, for the steps that read it
+    stderr: str = ""
+    cpu: float = 0.0  # user + system seconds of the child: steadier than wall on a busy machine
 
 
 def child(step: str, code: str, *args: str) -> Run:
@@ -36,10 +39,14 @@ def child(step: str, code: str, *args: str) -> Run:
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         ok = proc.returncode == 0
-        stream = out if ok else err
-        stream.seek(0)
-        text = stream.read().decode(errors="replace").strip().splitlines()
-    return Run("", step, wall, usage.ru_maxrss / 1024, ok, text[-1][:120] if text else "")
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode(errors="replace")
+        stderr = err.read().decode(errors="replace")
+    text = (stdout if ok else stderr).strip().splitlines()
+    note = text[-1][:120] if text else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run("", step, wall, usage.ru_maxrss / 1024, ok, note, stdout, stderr, cpu)
 
 
 def folder_mb(folder: Path) -> float:
