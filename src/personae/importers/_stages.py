@@ -20,6 +20,7 @@ user sees at once if a stage was misread and can map it in ``stage_status``.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from personae.errors import Problem
 from personae.importers._values import fold, snake_case
@@ -57,6 +58,34 @@ def lost_reason(status: str, reason: str | None, gave_up: bool) -> str | None:
     if status != "lost":
         return None
     return reason or (ABANDONED_REASON if gave_up else None)
+
+
+def deal_row(
+    ident: str,
+    account: str | None,
+    created: datetime,
+    outcome: tuple[str, bool],
+    closed: datetime | None,
+    amount: float | None,
+    reason: str | None,
+    source: str | None,
+    **extra: object,
+) -> dict[str, object]:
+    """One row of the ``deals`` table, as every CRM importer writes it: ``outcome`` is
+    :meth:`StageReader.status`'s (status, abandoned), the lost reason by :func:`lost_reason`;
+    ``extra``: more canonical columns."""
+    status, gave_up = outcome
+    return {
+        "deal_id": ident,
+        "account_id": account,
+        "created_at": created.date(),
+        "status": status,
+        "closed_at": closed.date() if closed else None,
+        "amount": amount,
+        "lost_reason": lost_reason(status, reason, gave_up),
+        "source": source,
+        **extra,
+    }
 
 
 def abandoned(stage: str) -> bool:

@@ -26,6 +26,8 @@ from personae.sources.schema import TABLES
 
 if TYPE_CHECKING:
     from personae.importers._export import Export
+    from personae.importers._links import AccountLinks
+    from personae.importers.registry import Source
 
 Row = dict[str, object]
 
@@ -184,6 +186,28 @@ def finish(
         result.problems.extend(export.warnings)
         result.problems.append(export.summary())
     return result
+
+
+def conclude(
+    source: Source,
+    exports: Sequence[Export],
+    problems: Sequence[Problem],
+    tables: dict[str, list[Row]],
+    out: Path,
+    *,
+    links: AccountLinks | None = None,
+    currency: str | None,
+    notes: Sequence[Problem] = (),
+) -> ImportResult:
+    """The end of a CRM import: refuse on any problem (writing nothing), add the accounts
+    ``links`` found, then write the tables, a CRM's accounts replacing older values."""
+    if problems:
+        raise fail(source.label, problems)
+    if links is not None and links.found:
+        tables["accounts"] = links.accounts()
+    return finish(
+        source.name, exports, tables, out, currency=currency, prefer_new_accounts=True, notes=notes
+    )
 
 
 def write_currency(out: Path, currency: str, written: Mapping[str, Path]) -> None:
