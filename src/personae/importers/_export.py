@@ -3,7 +3,8 @@
 An :class:`Export` holds a file's rows keyed by folded column label (see
 :func:`~personae.importers._values.fold`), so ``"Pays/région"`` and ``"Pays/Région"`` are the
 same column. The encoding and separator are decided by :mod:`personae.csvsniff`, the sniffer
-loading shares. :func:`personae.importers.recognise` knows every export of every registered
+loading shares; an Excel workbook is read with python-calamine (:func:`read_workbook`), its
+cells as the text a CSV would hold and its lines as Excel's rows. :func:`personae.importers.recognise` knows every export of every registered
 importer, so that a file given to the wrong importer is named for what it is. Every row is
 accounted for: :meth:`Export.keep` or :meth:`Export.skip` with a reason, counted per file.
 """

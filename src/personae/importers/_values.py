@@ -62,6 +62,8 @@ def day_first(values: Iterable[str]) -> bool:
     """
     month_first_seen = False
     for value in values:
+        if "/" not in value:  # most cells: no regex
+            continue
         m = _SLASH.match(value.strip())
         if not m:
             continue

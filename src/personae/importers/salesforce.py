@@ -53,9 +53,13 @@ def _cols(export: Export, fields: Mapping[str, tuple[str, ...]]) -> dict[str, st
     return {name: export.column(labels) for name, labels in fields.items()}
 
 
+_FOOTER_INITIALS = frozenset(f[0] for f in FOOTER)
+
+
 def _footer(export: Export, row: dict[str, str]) -> bool:
     first = next((v for v in row.values() if v), "")
-    return fold(first).startswith(FOOTER)
+    # every footer starts with one of these letters: most rows are told without folding
+    return first[:1].lower() in _FOOTER_INITIALS and fold(first).startswith(FOOTER)
 
 
 def _records(
