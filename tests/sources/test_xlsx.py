@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from personae.pipeline import compute_dossier
-from personae.render import render_json
 from personae.sources import load
 from personae.sources.inputs import open_source
 from personae.sources.validation import inspect
 from personae.sources.xlsx import cell_text
-from tests.metrics.metric_tables import T, company_frames
+from tests.metrics.metric_tables import company_frames
 from tests.sources.helpers import only
+from tests.sources.test_encodings import _dossier_json
 from tests.sources.xlsxbook import Cell, Date, Euros, write_xlsx
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -59,11 +58,6 @@ def _csv_folder(folder: Path) -> Path:
     for name, frame in company_frames().items():
         (folder / f"{name}.csv").write_text(frame.to_csv(index=False), encoding="utf-8")
     return folder
-
-
-def _dossier_json(folder: Path) -> str:
-    dossier = compute_dossier(data=folder, as_of=date.fromisoformat(T), today=date(2026, 1, 5))
-    return render_json(dossier)
 
 
 @pytest.fixture(scope="module")
