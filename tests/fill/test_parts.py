@@ -111,8 +111,10 @@ def test_firmographic_sentences() -> None:
     out = firmographics.sizes({"sizes": sizes})
     assert out["3.1"] == f"PME 80,0{NB}% des clients ; ETI 20,0{NB}% des clients"
     assert out["3.2"] == f"PME d'après les données : 70,0{NB}% du CA, 80,0{NB}% des clients"
-    assert out["3.repartition_par_taille"][1]["cycle_de_vente"] == 30
-    assert out["3.repartition_par_taille"][0]["nb_clients"] == 0  # the template's fixed row
+    table = firmographics.size_table({"sizes": sizes})["3.repartition_par_taille"]
+    assert table[1]["cycle_de_vente"] == 30
+    assert table[0]["nb_clients"] == 0  # the template's fixed row
+    assert [r["taille"] for r in table] == ["TPE", "PME", "ETI"]
 
     industries = [
         {"name": "Logiciel", "clients": 50, "revenue_share": share(0.5)},
@@ -222,6 +224,28 @@ def test_thin_data_answers_nothing_false() -> None:
     assert "4.1" not in firmographics.industries({"industries": unknown})
 
 
+def test_the_sales_cycle_by_size_needs_deals_not_revenue() -> None:
+    """A CRM-only folder (no revenue): the cycle by size where known, the overall median last;
+    no client count nor revenue share (they need revenue)."""
+    no_revenue = [{"metric": "sizes", "table": "revenue", "column": None}]
+    sizes = [
+        {"name": "TPE", "clients": 0, "revenue_share": share(0.0), "sales_cycle_days": None},
+        {"name": "PME", "clients": 0, "revenue_share": share(0.0), "sales_cycle_days": 41.6},
+        {"name": "Non renseigné", "clients": 0, "sales_cycle_days": 20.0},
+    ]
+    m = {"sizes": sizes, "deals": {"sales_cycle_days": 35.0}, "missing": no_revenue}
+    assert firmographics.size_table(m) == {
+        "3.repartition_par_taille": [
+            {"taille": "TPE", "cycle_de_vente": "n/d"},
+            {"taille": "PME", "cycle_de_vente": 42},
+            {"taille": "Non renseigné", "cycle_de_vente": 20},
+            {"taille": "Toutes tailles", "cycle_de_vente": 35},
+        ]
+    }
+    no_cycle = [{**r, "sales_cycle_days": None} for r in sizes]
+    assert firmographics.size_table({**m, "sizes": no_cycle, "deals": None}) == {}
+
+
 def test_growth_without_the_whole_previous_year_says_so() -> None:
     rows = [{**SEGMENTS[0], "growth": None, "growth_reason": "history"}]
     out = segments.segments({"segments": rows, "churn": CHURN, "segmentation": {}})
@@ -311,6 +335,7 @@ def test_parts_say_nothing_without_their_numbers() -> None:
         segments.segments,
         segments.churniest_segment,
         firmographics.sizes,
+        firmographics.size_table,
         firmographics.industries,
         firmographics.regions,
         journey.journey,

@@ -222,14 +222,6 @@ def test_an_unknown_file_lists_the_columns_looked_for(tmp_path: Path, out: Path)
     assert not out.exists()
 
 
-def test_excel_files_are_refused(tmp_path: Path, out: Path) -> None:
-    workbook = tmp_path / "companies.xlsx"
-    workbook.write_bytes(b"PK\x03\x04 not really a workbook")
-
-    with pytest.raises(ImportFormatError, match="no Excel reader"):
-        import_hubspot([workbook], out)
-
-
 def test_bad_cells_are_located_and_nothing_is_written(
     hubspot_en: list[Path], tmp_path: Path, out: Path
 ) -> None:

@@ -143,6 +143,11 @@ def test_hubspot_only_folder_gives_the_sales_answers(tmp_path: Path) -> None:
     )
     assert not questions["1.1"]["answered"]
     assert report.dossier.missing["1.1"].startswith("table revenue absente")
+    # the sales cycle from deals alone: median days from creation to close of the 11 won
+    sizes = d["tables"]["3.repartition_par_taille"]
+    assert sizes["source"] == "data"
+    assert sizes["rows"][-1] == {"taille": "Toutes tailles", "cycle_de_vente": 35}
+    assert d["metrics"]["deals"]["sales_cycle_days"] == 35
 
 
 # --- Stripe -----------------------------------------------------------------------------

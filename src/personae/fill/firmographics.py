@@ -5,36 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from personae.dossier.kinds import fmt_money
-from personae.fill._rule import Metrics, rule
+from personae.fill._rule import Metrics, Need, rule
 from personae.fill._text import best, clients_cell, or_nd, pct, value_of, with_clients
 from personae.metrics.firmographics import B2C_BAND, NOT_GIVEN, OTHERS, SIZE_BANDS
 
 
-@rule(
-    ("sizes", "deals"),
-    ("3.1", "3.2", "3.coeur_de_cible"),
-    columns={
-        "3.repartition_par_taille": ("taille", "nb_clients", "pct_ca", "arpu", "cycle_de_vente")
-    },
-    needs=("revenue",),
-)
+@rule("sizes", ("3.1", "3.2", "3.coeur_de_cible"), needs=("revenue",))
 def sizes(m: Metrics) -> dict[str, Any]:
     rows = m.get("sizes") or []
     if not rows:
         return {}
-    table = [
-        {
-            "taille": r["name"],
-            "nb_clients": clients_cell(r),
-            "pct_ca": value_of(r["revenue_share"]),
-            "arpu": or_nd(r.get("arpu"), lambda v: fmt_money(v, per_year=True)),
-            "cycle_de_vente": or_nd(r.get("sales_cycle_days"), round),
-        }
-        for r in rows
-        if r.get("clients") or r["name"] in SIZE_BANDS
-    ]
     parts = [f"{r['name']} {pct(r['client_share'])} des clients" for r in with_clients(rows)]
-    out: dict[str, Any] = {"3.repartition_par_taille": table, "3.1": " ; ".join(parts)}
+    out: dict[str, Any] = {"3.1": " ; ".join(parts)}
     named = [r for r in rows if r["name"] not in (NOT_GIVEN, B2C_BAND)]
     core = best(named, lambda r: value_of(r["revenue_share"]), robust=False)
     if core and value_of(core["revenue_share"]):
@@ -44,6 +26,47 @@ def sizes(m: Metrics) -> dict[str, Any]:
             f"{pct(core['client_share'])} des clients"
         )
     return out
+
+
+ALL_SIZES = "Toutes tailles"
+
+
+@rule(
+    ("sizes", "deals"),
+    (),
+    columns={
+        "3.repartition_par_taille": ("taille", "nb_clients", "pct_ca", "arpu", "cycle_de_vente")
+    },
+)
+def size_table(m: Metrics) -> dict[str, Any]:
+    """The table by size: clients and revenue from ``revenue``, the sales cycle from ``deals``
+    alone (a CRM-only folder has the cycle, and then its overall median in a last row)."""
+    rows = m.get("sizes") or []
+    records = list(m.get("missing") or [])
+    if Need("revenue").unmet_in(records) is None:
+        table = [
+            {
+                "taille": r["name"],
+                "nb_clients": clients_cell(r),
+                "pct_ca": value_of(r["revenue_share"]),
+                "arpu": or_nd(r.get("arpu"), lambda v: fmt_money(v, per_year=True)),
+                "cycle_de_vente": or_nd(r.get("sales_cycle_days"), round),
+            }
+            for r in rows
+            if r.get("clients") or r["name"] in SIZE_BANDS
+        ]
+        return {"3.repartition_par_taille": table} if rows else {}
+    overall = (m.get("deals") or {}).get("sales_cycle_days")
+    cycles = [
+        {"taille": r["name"], "cycle_de_vente": or_nd(r.get("sales_cycle_days"), round)}
+        for r in rows
+        if r["name"] in SIZE_BANDS or r.get("sales_cycle_days") is not None
+    ]
+    if overall is None and all(r["cycle_de_vente"] == "n/d" for r in cycles):
+        return {}
+    if overall is not None:
+        cycles.append({"taille": ALL_SIZES, "cycle_de_vente": round(overall)})
+    return {"3.repartition_par_taille": cycles}
 
 
 @rule(

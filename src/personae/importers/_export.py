@@ -3,7 +3,8 @@
 An :class:`Export` holds a file's rows keyed by folded column label (see
 :func:`~personae.importers._values.fold`), so ``"Pays/région"`` and ``"Pays/Région"`` are the
 same column. The encoding and separator are decided by :mod:`personae.csvsniff`, the sniffer
-loading shares. :func:`personae.importers.recognise` knows every export of every registered
+loading shares; an Excel workbook is read with python-calamine (:func:`read_workbook`), its
+cells as the text a CSV would hold and its lines as Excel's rows. :func:`personae.importers.recognise` knows every export of every registered
 importer, so that a file given to the wrong importer is named for what it is. Every row is
 accounted for: :meth:`Export.keep` or :meth:`Export.skip` with a reason, counted per file.
 """
@@ -11,18 +12,21 @@ accounted for: :meth:`Export.keep` or :meth:`Export.skip` with a reason, counted
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import python_calamine as calamine
 
 from personae.csvsniff import UndecodableError, decode, sniff
 from personae.errors import Problem, Severity
 from personae.importers._values import day_first, fold, parse_datetime, parse_number
 from personae.importers.registry import ExportKind, FileRows, Source
+from personae.sources import xlsx
 from personae.sources.csvfiles import RawCsv, read_csv
 
 
@@ -42,6 +46,7 @@ class Export:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     counts: FileRows = field(default_factory=FileRows)
+    sheet: str | None = None  # a workbook's sheet
     _dayfirst: bool | None = None
 
     def keep(self, n: int = 1) -> None:
@@ -62,7 +67,7 @@ class Export:
 
     @property
     def name(self) -> str:
-        return str(self.path)
+        return str(self.path) if self.sheet is None else f"{self.path} (sheet {self.sheet})"
 
     @property
     def dayfirst(self) -> bool:
@@ -119,12 +124,91 @@ class Export:
 
 
 _EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+_LOOK_FOR_HEADER = 20  # rows of a sheet where the header may follow a report's title
+
+
+def _kind(name: str, header: list[str], source: Source) -> ExportKind | Problem:
+    """The export of ``source`` that a header row is, or why it is none of them."""
+    from personae.importers import SOURCES, recognise
+
+    kind = recognise({fold(label) for label in header})
+    if kind is not None and kind.name.startswith(source.name + "."):
+        return kind
+    if kind is not None:
+        other = SOURCES[kind.name.split(".")[0]]
+        return Problem(
+            name,
+            f"this looks like {kind.description}, not {source.label}'s",
+            line=1,
+            hint=f"pass it to `personae import {other.name}` instead",
+        )
+    found = quote(header[:12]).replace(" or ", ", ") + (", …" if len(header) > 12 else "")
+    wanted = "; ".join(f"{k.description}: {k.expected()}" for k in source.exports)
+    return Problem(
+        name,
+        f"not a {source.label} export this importer knows: looked for {wanted}; "
+        f"the header row has {found or 'no columns'}",
+        line=1,
+        hint=f"export the file again from {source.label} as CSV (see docs/importers.md)",
+    )
+
+
+def _export(
+    path: Path,
+    kind: ExportKind,
+    header: list[str],
+    rows: Iterable[tuple[int, Sequence[str]]],
+    sheet: str | None = None,
+) -> Export:
+    """An export of ``rows`` (line, cells), blank rows left out; a header appearing twice
+    keeps the first value given."""
+    labels: dict[str, str] = {}
+    for label in header:
+        labels.setdefault(fold(label), label.strip())
+    export = Export(path, kind.name, labels, sheet=sheet)
+    folded = [fold(h) for h in header]
+    for line, cells in rows:
+        if not any(cell.strip() for cell in cells):
+            continue
+        row: dict[str, str] = dict.fromkeys(labels, "")
+        for index, cell in enumerate(cells[: len(header)]):
+            value = cell.strip()
+            if value and not row[folded[index]]:
+                row[folded[index]] = value
+        export.rows.append((line, row))
+    export.counts.read = len(export.rows)
+    return export
+
+
+def read_workbook(path: Path, source: Source) -> Export | Problem:
+    """The first sheet of a workbook whose header row (in its first rows, after a report's
+    title if any) is an export of ``source``; cells as their CSV text, lines as Excel's rows."""
+    name = str(path)
+    try:
+        sheets = calamine.CalamineWorkbook.from_path(name).sheet_names
+        first: Problem | None = None
+        for sheet in sheets:
+            found, cells = xlsx.rows(path, sheet)
+            text = [[xlsx.cell_text(c) for c in row] for row in cells]
+            filled = [i for i, row in enumerate(text) if any(c.strip() for c in row)]
+            for i in filled[:_LOOK_FOR_HEADER]:
+                kind = _kind(f"{name} (sheet {found})", text[i], source)
+                if isinstance(kind, ExportKind):
+                    body = ((n + 1, row) for n, row in enumerate(text[i + 1 :], start=i + 1))
+                    return _export(path, kind, text[i], body, sheet=found)
+                if first is None:
+                    first = dataclasses.replace(kind, line=i + 1)
+    except (calamine.CalamineError, OSError, ValueError) as exc:
+        return Problem(
+            name,
+            f"cannot read the workbook: {exc}",
+            hint="open it in Excel and save it again, or export the file as CSV",
+        )
+    return first or Problem(name, "the workbook is empty", hint="export the file again")
 
 
 def read_export(path: Path, source: Source) -> Export | Problem:
-    """Read one export file of ``source``, or say why not."""
-    from personae.importers import SOURCES, recognise
-
+    """Read one export file of ``source`` (CSV, or an Excel workbook), or say why not."""
     name = str(path)
     try:
         with Path(path).open("rb") as handle:
@@ -133,13 +217,8 @@ def read_export(path: Path, source: Source) -> Export | Problem:
         return Problem(name, "file not found", hint="check the path")
     except OSError as exc:
         return Problem(name, f"cannot read the file: {exc.strerror or exc}")
-    if path.suffix.lower() in (".xlsx", ".xls", ".xlsm") or magic.startswith(_EXCEL_MAGIC):
-        return Problem(
-            name,
-            "this is an Excel workbook; no Excel reader (python-calamine, openpyxl) is installed,"
-            " so personae reads CSV exports only",
-            hint="export again choosing the CSV file format, or save the sheet as « CSV UTF-8 »",
-        )
+    if path.suffix.lower() in xlsx.SUFFIXES or magic.startswith(_EXCEL_MAGIC):
+        return read_workbook(path, source)
     try:
         sniffed = sniff(path)
         text = decode(path, sniffed.encoding)
@@ -154,50 +233,23 @@ def read_export(path: Path, source: Source) -> Export | Problem:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
         return Problem(name, f"not a readable CSV file: {exc}")
-    labels: dict[str, str] = {}
-    for label in header:
-        labels.setdefault(fold(label), label.strip())
-    kind = recognise(set(labels))
-    if kind is None or not kind.name.startswith(source.name + "."):
-        found = quote(header[:12]).replace(" or ", ", ")
-        found += ", …" if len(header) > 12 else ""
-        if kind is not None:
-            other = SOURCES[kind.name.split(".")[0]]
-            return Problem(
-                name,
-                f"this looks like {kind.description}, not {source.label}'s",
-                line=1,
-                hint=f"pass it to `personae import {other.name}` instead",
-            )
-        wanted = "; ".join(f"{k.description}: {k.expected()}" for k in source.exports)
-        return Problem(
-            name,
-            f"not a {source.label} export this importer knows: looked for {wanted}; "
-            f"the header row has {found or 'no columns'}",
-            line=1,
-            hint=f"export the file again from {source.label} as CSV (see docs/importers.md)",
-        )
-    export = Export(path, kind.name, labels)
+    kind = _kind(name, header, source)
+    if isinstance(kind, Problem):
+        return kind
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        previous = 1
+        for cells in reader:
+            yield previous + 1, cells
+            previous = reader.line_num
+
+    try:
+        export = _export(path, kind, header, numbered())
+    except csv.Error as exc:
+        return Problem(name, f"not a readable CSV file: {exc}", line=reader.line_num)
     note = sniffed.note()
     if note is not None:
         export.warnings.append(note)
-    folded = [fold(h) for h in header]
-    previous = 1
-    try:
-        for cells in reader:
-            line = previous + 1
-            previous = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            row: dict[str, str] = dict.fromkeys(labels, "")
-            for index, cell in enumerate(cells[: len(header)]):
-                value = cell.strip()
-                if value and not row[folded[index]]:  # a repeated header: first value given
-                    row[folded[index]] = value
-            export.rows.append((line, row))
-    except csv.Error as exc:
-        return Problem(name, f"not a readable CSV file: {exc}", line=reader.line_num)
-    export.counts.read = len(export.rows)
     return export
 
 

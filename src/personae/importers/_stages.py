@@ -20,6 +20,7 @@ user sees at once if a stage was misread and can map it in ``stage_status``.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 
 from personae.errors import Problem
 from personae.importers._values import fold, snake_case
@@ -59,6 +60,34 @@ def lost_reason(status: str, reason: str | None, gave_up: bool) -> str | None:
     return reason or (ABANDONED_REASON if gave_up else None)
 
 
+def deal_row(
+    ident: str,
+    account: str | None,
+    created: datetime,
+    outcome: tuple[str, bool],
+    closed: datetime | None,
+    amount: float | None,
+    reason: str | None,
+    source: str | None,
+    **extra: object,
+) -> dict[str, object]:
+    """One row of the ``deals`` table, as every CRM importer writes it: ``outcome`` is
+    :meth:`StageReader.status`'s (status, abandoned), the lost reason by :func:`lost_reason`;
+    ``extra``: more canonical columns."""
+    status, gave_up = outcome
+    return {
+        "deal_id": ident,
+        "account_id": account,
+        "created_at": created.date(),
+        "status": status,
+        "closed_at": closed.date() if closed else None,
+        "amount": amount,
+        "lost_reason": lost_reason(status, reason, gave_up),
+        "source": source,
+        **extra,
+    }
+
+
 def abandoned(stage: str) -> bool:
     slug, words = _words(stage)
     return bool(words & set(ABANDONED)) or any(a in slug for a in ABANDONED if "_" in a)
@@ -70,22 +99,29 @@ class StageReader:
     def __init__(self, stage_status: dict[str, str] | None = None) -> None:
         self.mapping = {fold(k): v for k, v in (stage_status or {}).items()}
         self.read: Counter[tuple[str, str, str]] = Counter()  # (stage, status, how)
+        self._known: dict[tuple[str, str | None], tuple[str, str]] = {}
 
     def status(self, stage: str, flag: str | None = None) -> tuple[str, bool]:
-        """(status, abandoned) of a deal at ``stage``; ``flag`` is the CRM's own status."""
-        if fold(stage) in self.mapping:
-            found, how = self.mapping[fold(stage)], "stage_status setting"
-        elif stage and abandoned(stage):
-            found, how = "lost", f"abandoned: reason « {ABANDONED_REASON} »"
-        elif flag in STATUSES:
-            found, how = flag, "the CRM's status"
-        elif (by_name := name_status(stage)) is not None:
-            found, how = by_name, "the stage name"
-        else:
-            found, how = "open", "no closing word in the name" if stage else "no stage"
+        """(status, abandoned) of a deal at ``stage``; ``flag`` is the CRM's own status.
+
+        Each (stage, flag) is read once: an export has a few stages and many deals."""
+        read = self._known.get((stage, flag))
+        if read is None:
+            read = self._known[(stage, flag)] = self._read(stage, flag)
+        found, how = read
         self.read[(stage or "(empty)", found, how)] += 1
-        is_abandoned = how.startswith("abandoned")
-        return found, is_abandoned
+        return found, how.startswith("abandoned")
+
+    def _read(self, stage: str, flag: str | None) -> tuple[str, str]:
+        if fold(stage) in self.mapping:
+            return self.mapping[fold(stage)], "stage_status setting"
+        if stage and abandoned(stage):
+            return "lost", f"abandoned: reason « {ABANDONED_REASON} »"
+        if flag in STATUSES:
+            return flag, "the CRM's status"
+        if (by_name := name_status(stage)) is not None:
+            return by_name, "the stage name"
+        return "open", "no closing word in the name" if stage else "no stage"
 
     def report(self, file: str) -> Problem | None:
         """An info line: every stage, its status, how it was read, and its deal count."""

@@ -19,6 +19,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from personae.errors import ImportFormatError, Problem
 from personae.importers.registry import ImportResult
 from personae.sources.meta import META_FILE, read_meta
@@ -26,6 +29,8 @@ from personae.sources.schema import TABLES
 
 if TYPE_CHECKING:
     from personae.importers._export import Export
+    from personae.importers._links import AccountLinks
+    from personae.importers.registry import Source
 
 Row = dict[str, object]
 
@@ -41,6 +46,8 @@ def fail(vendor: str, problems: Sequence[Problem]) -> ImportFormatError:
 
 def cell(value: object) -> str:
     """A value as canonical CSV text: ISO dates, ``true``/``false``, plain decimals."""
+    if type(value) is str:  # most cells: first, and at once
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -55,20 +62,42 @@ def cell(value: object) -> str:
     return str(value)
 
 
-def _columns(table: str, rows: Sequence[Row], extra: Sequence[str] = ()) -> list[str]:
+def _texts(values: list[object]) -> list[str]:
+    """A column's cells as :func:`cell` writes them, a column at a time: a column of one
+    Python type is formatted in one vectorised pass (Arrow for dates and date-times)."""
+    kinds = {type(v) for v in values} - {type(None)}
+    if kinds == {str}:
+        return [v if v is not None else "" for v in values]  # type: ignore[misc]
+    if kinds in ({datetime}, {date}):
+        array = pa.array(values)
+        if kinds == {datetime}:  # cell(): isoformat(sep=" ", timespec="seconds")
+            array = pc.strftime(array.cast(pa.timestamp("s"), safe=False), "%Y-%m-%d %H:%M:%S")
+        texts: list[str] = pc.fill_null(array.cast(pa.string()), "").to_pylist()
+        return texts
+    return [cell(v) for v in values]
+
+
+def _columns(table: str, texts: Mapping[str, list[str]], extra: Sequence[str] = ()) -> list[str]:
     """The schema's columns that are required or filled in some row, in schema order, then
-    the source's own columns filled in some row (kept, ignored by loading)."""
-    used: dict[str, None] = {}
-    for row in rows:
-        for name, value in row.items():
-            if value not in (None, ""):
-                used.setdefault(name)
+    the source's own columns filled in some row (kept, ignored by loading), in the order of
+    their first filled cell."""
+    first = {
+        name: next((i for i, t in enumerate(column) if t), None) for name, column in texts.items()
+    }
+    used = sorted((i, n) for n, i in enumerate(first.values()) if i is not None)
+    filled = [list(first)[n] for _, n in used]
     names = [
-        c.name for c in TABLES[table].columns if c.required or c.name in used or c.name in extra
+        c.name for c in TABLES[table].columns if c.required or c.name in filled or c.name in extra
     ]
     names += [name for name in extra if name not in names]
-    names += [name for name in used if name not in names]
+    names += [name for name in filled if name not in names]
     return names
+
+
+def _table_texts(rows: Sequence[Row]) -> dict[str, list[str]]:
+    """Every column of ``rows`` (in the order they first appear) as its cells' texts."""
+    keys = dict.fromkeys(k for row in rows for k in row)
+    return {k: _texts([row.get(k) for row in rows]) for k in keys}
 
 
 def _read_accounts(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -126,16 +155,17 @@ def write_tables(
             f"{out} is not a folder",
             [Problem(str(out), "the output path is a file, not a folder", hint="choose a folder")],
         )
-    prepared: dict[str, tuple[list[str], Sequence[Row]]] = {}
+    prepared: dict[str, tuple[list[str], dict[str, list[str]], int]] = {}
     for table, rows in tables.items():
         extra: list[str] = []
         if table == "accounts":
             extra, rows = merge_accounts(out, rows, prefer_new_accounts)
-        prepared[table] = (_columns(table, rows, extra), rows)
+        texts = _table_texts(rows)
+        prepared[table] = (_columns(table, texts, extra), texts, len(rows))
     out.mkdir(parents=True, exist_ok=True)
     temporary: dict[str, str] = {}
     try:
-        for table, (columns, rows) in prepared.items():
+        for table, (columns, texts, n) in prepared.items():
             with tempfile.NamedTemporaryFile(
                 "w",
                 encoding="utf-8",
@@ -148,8 +178,8 @@ def write_tables(
                 temporary[table] = handle.name
                 writer = csv.writer(handle, lineterminator="\n")
                 writer.writerow(columns)
-                for row in rows:
-                    writer.writerow([cell(row.get(name)) for name in columns])
+                empty = [""] * n
+                writer.writerows(zip(*(texts.get(c, empty) for c in columns), strict=True))
         written: dict[str, Path] = {}
         for table, name in temporary.items():
             os.chmod(name, 0o644)
@@ -184,6 +214,28 @@ def finish(
         result.problems.extend(export.warnings)
         result.problems.append(export.summary())
     return result
+
+
+def conclude(
+    source: Source,
+    exports: Sequence[Export],
+    problems: Sequence[Problem],
+    tables: dict[str, list[Row]],
+    out: Path,
+    *,
+    links: AccountLinks | None = None,
+    currency: str | None,
+    notes: Sequence[Problem] = (),
+) -> ImportResult:
+    """The end of a CRM import: refuse on any problem (writing nothing), add the accounts
+    ``links`` found, then write the tables, a CRM's accounts replacing older values."""
+    if problems:
+        raise fail(source.label, problems)
+    if links is not None and links.found:
+        tables["accounts"] = links.accounts()
+    return finish(
+        source.name, exports, tables, out, currency=currency, prefer_new_accounts=True, notes=notes
+    )
 
 
 def write_currency(out: Path, currency: str, written: Mapping[str, Path]) -> None:

@@ -10,15 +10,19 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 
 from personae.words import yes_no
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """A label folded for comparison: no accents, lower case, straight quotes, single spaces."""
+    """A label folded for comparison: no accents, lower case, straight quotes, single spaces.
+
+    Cached: an export folds the same labels and dropdown values (stages, sources) row after
+    row."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u00a0", " ")
@@ -58,6 +62,8 @@ def day_first(values: Iterable[str]) -> bool:
     """
     month_first_seen = False
     for value in values:
+        if "/" not in value:  # most cells: no regex
+            continue
         m = _SLASH.match(value.strip())
         if not m:
             continue

@@ -35,8 +35,9 @@ from personae.importers._hubspot_labels import (
     industry,
     stage_name,
 )
-from personae.importers._stages import StageReader, lost_reason
-from personae.importers._tables import Row, fail, finish
+from personae.importers._links import AccountLinks
+from personae.importers._stages import StageReader, deal_row
+from personae.importers._tables import Row, conclude
 from personae.importers._values import country_code, fold, parse_datetime, parse_number
 from personae.importers.registry import ExportKind, ImportResult, Source
 from personae.settings import Settings
@@ -97,13 +98,13 @@ def _record_id(export: Export, line: int, row: dict[str, str], column: str | Non
     return value
 
 
-class _Companies:
-    """The accounts read, the first row of each record id, and the links deals make to them."""
+class _Companies(AccountLinks):
+    """The accounts read, the first row of each record id, and the links deals make to them:
+    by id, else by company name or domain."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, Row] = {}
+        super().__init__()
         self.by_name: dict[str, str] = {}  # folded name or domain -> id
-        self.stubs: dict[str, Row] = {}  # companies named by deals/contacts only
 
     def add(self, row: Row, domain: str) -> None:
         ident = str(row["account_id"])
@@ -112,21 +113,16 @@ class _Companies:
             if k:
                 self.by_name.setdefault(k, ident)
 
-    def link(self, export: Export, row: dict[str, str], col: dict[str, str | None]) -> str | None:
+    def find(self, export: Export, row: dict[str, str], col: dict[str, str | None]) -> str | None:
         """The account of a deal or contact row: by id, else by company name or domain."""
         ident = _first(export.text(row, col["account_id"]))
         names = [n.strip() for n in export.text(row, col["company"]).split(";") if n.strip()]
         name = names[0] if names else ""
         if ident:
-            if ident not in self.rows and ident not in self.stubs:
-                self.stubs[ident] = {"account_id": ident, "name": name or None}
-            return ident
+            return self.link(ident, name)
         if name:
             return self.by_name.get(fold(name)) or self.by_name.get(_domain(name))
         return None
-
-    def accounts(self) -> list[Row]:
-        return [*self.rows.values(), *(r for k, r in self.stubs.items() if k not in self.rows)]
 
 
 LAST_MODIFIED = ("Last Modified Date", "Date de dernière modification")
@@ -224,7 +220,7 @@ def _contacts(export: Export, companies: _Companies, seen: set[str]) -> list[Row
         ident = _record_id(export, line, row, col["id"])
         if ident is None or not _dedup(export, seen, ident):
             continue
-        account = companies.link(export, row, col)
+        account = companies.find(export, row, col)
         orphans += account is None
         export.keep()
         rows.append(
@@ -279,27 +275,31 @@ def _deals(
                 export.skip("no Create Date (a deal needs the day it was created)")
             continue
         entered = {name: export.moment(line, row, column) for column, name in stage_columns.items()}
-        account = companies.link(export, row, col)
+        account = companies.find(export, row, col)
         orphans += account is None
         label = export.text(row, col["stage"])
-        status, gave_up = stages_read.status(label, _flag(export, line, row, col))
+        outcome = stages_read.status(label, _flag(export, line, row, col))
+        status = outcome[0]
         closed = export.moment(line, row, col["closed_at"]) if status != "open" else None
         if closed is None and status != "open":
             closed = entered.get("closed_won" if status == "won" else "closed_lost")
         reason = export.text(row, col["lost_reason"]) or None
         export.keep()
+        amount = export.number(line, row, col["amount"])
+        source = channel(export.text(row, col["source"]))
+        competitor = export.text(row, col["competitor"]) or None
         deals.append(
-            {
-                "deal_id": ident,
-                "account_id": account,
-                "created_at": created.date(),
-                "status": status,
-                "closed_at": closed.date() if closed else None,
-                "amount": export.number(line, row, col["amount"]),
-                "lost_reason": lost_reason(status, reason, gave_up),
-                "competitor": export.text(row, col["competitor"]) or None,
-                "source": channel(export.text(row, col["source"])),
-            }
+            deal_row(
+                ident,
+                account,
+                created,
+                outcome,
+                closed,
+                amount,
+                reason,
+                source,
+                competitor=competitor,
+            )
         )
         for name, moment in sorted(
             ((n, m) for n, m in entered.items() if m is not None), key=lambda item: item[1]
@@ -344,18 +344,10 @@ def import_hubspot(
             if (note := reader.report(export.name)) is not None:
                 notes.append(note)
         problems.extend(export.problems)
-    if problems:
-        raise fail("HubSpot", problems)
-    if companies.rows or companies.stubs:
-        tables["accounts"] = companies.accounts()
-    return finish(
-        "hubspot",
-        exports,
-        tables,
-        out,
-        currency=currency if "deals" in tables or "accounts" in tables else None,
-        prefer_new_accounts=True,
-        notes=notes,
+    if "deals" not in tables and "accounts" not in tables and not companies.found:
+        currency = None
+    return conclude(
+        SOURCE, exports, problems, tables, out, links=companies, currency=currency, notes=notes
     )
 
 

@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from personae.importers._export import Export, read_all
-from personae.importers._stages import StageReader, lost_reason
-from personae.importers._tables import Row, fail, finish
+from personae.importers._links import AccountLinks
+from personae.importers._stages import StageReader, deal_row
+from personae.importers._tables import Row, conclude
 from personae.importers._values import country_code, fold
 from personae.importers.registry import ExportKind, ImportResult, Source
 from personae.settings import Settings
@@ -97,25 +98,7 @@ def _columns(
     return {name: export.column(_aliases(entity, labels)) for name, labels in fields.items()}
 
 
-class _Orgs:
-    """Organizations read, and the stubs deals and people name but the export lacks."""
-
-    def __init__(self) -> None:
-        self.rows: dict[str, Row] = {}
-        self.stubs: dict[str, Row] = {}
-
-    def link(self, ident: str, name: str) -> str | None:
-        if not ident:
-            return None
-        if ident not in self.rows and ident not in self.stubs:
-            self.stubs[ident] = {"account_id": ident, "name": name or None}
-        return ident
-
-    def accounts(self) -> list[Row]:
-        return [*self.rows.values(), *(r for k, r in self.stubs.items() if k not in self.rows)]
-
-
-def _organizations(export: Export, orgs: _Orgs) -> None:
+def _organizations(export: Export, orgs: AccountLinks) -> None:
     col = _columns(export, "organization", ORGANIZATION)
     for line, row in export.rows:
         ident = export.text(row, col["id"])
@@ -140,7 +123,7 @@ def _organizations(export: Export, orgs: _Orgs) -> None:
         }
 
 
-def _people(export: Export, orgs: _Orgs) -> list[Row]:
+def _people(export: Export, orgs: AccountLinks) -> list[Row]:
     col = _columns(export, "person", PERSON)
     rows: list[Row] = []
     seen: set[str] = set()
@@ -166,7 +149,7 @@ def _people(export: Export, orgs: _Orgs) -> list[Row]:
     return rows
 
 
-def _deals(export: Export, orgs: _Orgs, reader: StageReader) -> tuple[list[Row], str]:
+def _deals(export: Export, orgs: AccountLinks, reader: StageReader) -> tuple[list[Row], str]:
     col = _columns(export, "deal", DEAL)
     for name in ("id", "status", "created"):
         if col[name] is None:
@@ -204,7 +187,8 @@ def _deals(export: Export, orgs: _Orgs, reader: StageReader) -> tuple[list[Row],
             if not export.text(row, col["created"]):
                 export.skip("no creation date (a deal needs the day it was created)")
             continue
-        status, gave_up = reader.status(export.text(row, col["stage"]), flag)
+        outcome = reader.status(export.text(row, col["stage"]), flag)
+        status = outcome[0]
         closed = None
         if status != "open":
             closed = export.moment(line, row, col["won" if status == "won" else "lost"])
@@ -218,18 +202,8 @@ def _deals(export: Export, orgs: _Orgs, reader: StageReader) -> tuple[list[Row],
         no_org += account is None
         reason = export.text(row, col["lost_reason"]) or None
         export.keep()
-        deals.append(
-            {
-                "deal_id": ident,
-                "account_id": account,
-                "created_at": created.date(),
-                "status": status,
-                "closed_at": closed.date() if closed else None,
-                "amount": amount,
-                "lost_reason": lost_reason(status, reason, gave_up),
-                "source": export.text(row, col["source"]) or None,
-            }
-        )
+        source = export.text(row, col["source"]) or None
+        deals.append(deal_row(ident, account, created, outcome, closed, amount, reason, source))
     if other:
         listing = ", ".join(f"{n} in {c}" for c, n in sorted(other.items()))
         export.problem(
@@ -262,7 +236,7 @@ def import_pipedrive(
     exports, problems = read_all(files, SOURCE)
     order = {"pipedrive.organizations": 0, "pipedrive.people": 1, "pipedrive.deals": 2}
     exports.sort(key=lambda e: order[e.kind])
-    orgs = _Orgs()
+    orgs = AccountLinks()
     tables: dict[str, list[Row]] = {}
     notes = []
     currency = ""
@@ -279,18 +253,8 @@ def import_pipedrive(
             if (note := reader.report(export.name)) is not None:
                 notes.append(note)
         problems.extend(export.problems)
-    if problems:
-        raise fail("Pipedrive", problems)
-    if orgs.rows or orgs.stubs:
-        tables["accounts"] = orgs.accounts()
-    return finish(
-        "pipedrive",
-        exports,
-        tables,
-        out,
-        currency=currency or None,
-        prefer_new_accounts=True,
-        notes=notes,
+    return conclude(
+        SOURCE, exports, problems, tables, out, links=orgs, currency=currency or None, notes=notes
     )
 
 

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 from personae.errors import Problem
@@ -32,8 +32,8 @@ from personae.importers._salesforce_labels import (
     OPPORTUNITY,
     ROLES,
 )
-from personae.importers._stages import StageReader, lost_reason
-from personae.importers._tables import Row, fail, finish
+from personae.importers._stages import StageReader, deal_row
+from personae.importers._tables import Row, conclude
 from personae.importers._values import country_code, fold, snake_case
 from personae.importers.registry import ExportKind, ImportResult, Source
 from personae.settings import Settings
@@ -53,9 +53,29 @@ def _cols(export: Export, fields: Mapping[str, tuple[str, ...]]) -> dict[str, st
     return {name: export.column(labels) for name, labels in fields.items()}
 
 
+_FOOTER_INITIALS = frozenset(f[0] for f in FOOTER)
+
+
 def _footer(export: Export, row: dict[str, str]) -> bool:
     first = next((v for v in row.values() if v), "")
-    return fold(first).startswith(FOOTER)
+    # every footer starts with one of these letters: most rows are told without folding
+    return first[:1].lower() in _FOOTER_INITIALS and fold(first).startswith(FOOTER)
+
+
+def _records(
+    export: Export, col: Mapping[str, str | None], what: str
+) -> Iterator[tuple[int, dict[str, str], str]]:
+    """(line, row, Id) of each live record: a report's footer and deleted records skipped and
+    counted, a row without an Id a problem (``what``: the object, for the message)."""
+    for line, row in export.rows:
+        if _footer(export, row):
+            export.skip("report footer (Grand Totals, Confidential…)")
+        elif _true(export.text(row, col["deleted"])):
+            export.skip("deleted record (IsDeleted = 1)")
+        elif not (ident := export.text(row, col["id"])):
+            export.problem(f"empty {what} Id", line, col["id"], hint="export the Id column")
+        else:
+            yield line, row, ident
 
 
 class _Rates:
@@ -97,17 +117,7 @@ class _Rates:
 def _accounts(export: Export) -> list[Row]:
     col = _cols(export, ACCOUNT)
     rows: list[Row] = []
-    for line, row in export.rows:
-        if _footer(export, row):
-            export.skip("report footer (Grand Totals, Confidential…)")
-            continue
-        if _true(export.text(row, col["deleted"])):
-            export.skip("deleted record (IsDeleted = 1)")
-            continue
-        ident = export.text(row, col["id"])
-        if not ident:
-            export.problem("empty account Id", line, col["id"], hint="export the Id column")
-            continue
+    for line, row, ident in _records(export, col, "account"):
         try:
             country = country_code(export.text(row, col["country"]))
         except ValueError:
@@ -147,17 +157,7 @@ def _roles(export: Export) -> dict[str, str]:
 def _contacts(export: Export, roles: dict[str, str]) -> list[Row]:
     col = _cols(export, CONTACT)
     rows: list[Row] = []
-    for line, row in export.rows:
-        if _footer(export, row):
-            export.skip("report footer (Grand Totals, Confidential…)")
-            continue
-        if _true(export.text(row, col["deleted"])):
-            export.skip("deleted record (IsDeleted = 1)")
-            continue
-        ident = export.text(row, col["id"])
-        if not ident:
-            export.problem("empty contact Id", line, col["id"], hint="export the Id column")
-            continue
+    for _, row, ident in _records(export, col, "contact"):
         export.keep()
         rows.append(
             {
@@ -186,17 +186,7 @@ def _opportunities(export: Export, rates: _Rates, reader: StageReader) -> list[R
     deals: list[Row] = []
     unconvertible: Counter[str] = Counter()
     reasons = _all(export, OPPORTUNITY["lost_reason"])
-    for line, row in export.rows:
-        if _footer(export, row):
-            export.skip("report footer (Grand Totals, Confidential…)")
-            continue
-        if _true(export.text(row, col["deleted"])):
-            export.skip("deleted record (IsDeleted = 1)")
-            continue
-        ident = export.text(row, col["id"])
-        if not ident:
-            export.problem("empty opportunity Id", line, col["id"], hint="export the Id column")
-            continue
+    for line, row, ident in _records(export, col, "opportunity"):
         created = export.moment(line, row, col["created"])
         if created is None:
             if not export.text(row, col["created"]):
@@ -207,7 +197,8 @@ def _opportunities(export: Export, rates: _Rates, reader: StageReader) -> list[R
             closed_flag = _true(export.text(row, col["is_closed"]))
             won = _true(export.text(row, col["is_won"]))
             flag = ("won" if won else "lost") if closed_flag else "open"
-        status, gave_up = reader.status(export.text(row, col["stage"]), flag)
+        outcome = reader.status(export.text(row, col["stage"]), flag)
+        status = outcome[0]
         closed = export.moment(line, row, col["closed"]) if status != "open" else None
         currency = export.text(row, col["currency"]).upper()
         raw = export.number(line, row, col["amount"])
@@ -215,19 +206,10 @@ def _opportunities(export: Export, rates: _Rates, reader: StageReader) -> list[R
         if raw is not None and amount is None:
             unconvertible[currency] += 1
         reason = next((row[c] for c in reasons if row.get(c)), "")
+        account = _id(export.text(row, col["account_id"])) or None
+        source = export.text(row, col["source"]) or None
         export.keep()
-        deals.append(
-            {
-                "deal_id": ident,
-                "account_id": _id(export.text(row, col["account_id"])) or None,
-                "created_at": created.date(),
-                "status": status,
-                "closed_at": closed.date() if closed else None,
-                "amount": amount,
-                "lost_reason": lost_reason(status, reason, gave_up),
-                "source": export.text(row, col["source"]) or None,
-            }
-        )
+        deals.append(deal_row(ident, account, created, outcome, closed, amount, reason, source))
     if unconvertible:
         listing = ", ".join(f"{n} in {c}" for c, n in sorted(unconvertible.items()))
         export.problem(
@@ -326,8 +308,6 @@ def import_salesforce(
                 hint="add CurrencyType.csv from the same Data Export (it holds the rates)",
             )
         )
-    if problems:
-        raise fail("Salesforce", problems)
     currency = rates.corporate or (next(iter(currencies)) if len(currencies) == 1 else None)
     if rates.converted:
         listing = ", ".join(
@@ -343,15 +323,7 @@ def import_salesforce(
             )
         )
     _unknown_accounts(tables, exports)
-    return finish(
-        "salesforce",
-        exports,
-        tables,
-        out,
-        currency=currency,
-        prefer_new_accounts=True,
-        notes=notes,
-    )
+    return conclude(SOURCE, exports, problems, tables, out, currency=currency, notes=notes)
 
 
 def _unknown_accounts(tables: dict[str, list[Row]], exports: Sequence[Export]) -> None:

@@ -7,6 +7,7 @@ problems found so far (missing tables and columns, unreadable rows, unparsable c
 
 - A **folder** holds ``NAME.csv`` (``.csv.gz``) or ``NAME.parquet`` files, read into an
   in-memory DuckDB: CSV copied into typed tables, Parquet read in place through views.
+- A **workbook** (``.xlsx``…) is a table per sheet (:mod:`~personae.sources.xlsx`).
 - A **DuckDB file** (``.duckdb``, ``.ddb``, ``.db``) is attached read-only; its tables
   with canonical names are typed through views.
 - A **URL** (``postgres://…``) is opened with ``ibis.connect``
@@ -25,7 +26,7 @@ import ibis
 from ibis.backends import BaseBackend
 
 from personae.errors import Problem
-from personae.sources import schema
+from personae.sources import schema, xlsx
 from personae.sources.csvfiles import read_csv
 from personae.sources.database import open_url
 from personae.sources.staging import KNOWN, Staged, Staging, display_url, first_line
@@ -107,8 +108,7 @@ def _open_folder(folder: Path) -> Staging:
     staging = Staging(con)
     duck = con.con
     seen: dict[str, Path] = {}
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
-        found = _data_format(path)
+    for path, found in xlsx.data_files(folder, _data_format):  # a workbook: a table per sheet
         if found is None or path.name.startswith("."):
             continue
         name, kind = found
@@ -164,6 +164,8 @@ def _read_file(
     """The raw relation of one file; None for a free-form table (loaded as it is), False
     for a file without a header."""
     file = str(path)
+    if kind.startswith(xlsx.XLSX):
+        return xlsx.read_table(duck, name, path, kind, problems)
     if name in schema.FREEFORM_TABLES:
         source = (
             f"read_parquet({literal(file)})"
