@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from personae import profiling
 from personae.metrics import MetricsSession
 from personae.models import commonalities as _commonalities
 from personae.models import expansion as _expansion
@@ -56,7 +57,8 @@ def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Model
     """Every model's summary, by name, and the per-account columns they give."""
     out = Models()
     for name, step in STEPS:
-        result = step(session, metrics, out.summaries)
+        with profiling.phase(f"models.{name}"):
+            result = step(session, metrics, out.summaries)
         if result is None:
             continue
         out.summaries[name] = result.summary
