@@ -28,8 +28,14 @@ def rows(expr: ibis.Table) -> list[dict[str, Any]]:
     return list(expr.to_pyarrow().to_pylist())
 
 
-def compile_sql(expr: ibis.Expr) -> str:
-    """The SQL of ``expr`` as :func:`ibis.to_sql` writes it (pretty, the backend's dialect)."""
+def compile_sql(con: BaseBackend, expr: ibis.Expr) -> str:
+    """The SQL of ``expr`` as :func:`ibis.to_sql` writes it (pretty, the backend's dialect).
+
+    On DuckDB the bound expression is compiled as it is: the same text, without the
+    rewrite :func:`ibis.to_sql` makes first to unbind every table (a quarter of the cost).
+    """
+    if _duckdb(con):
+        return str(con.compile(expr, pretty=True))
     return str(ibis.to_sql(expr))
 
 
