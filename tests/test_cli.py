@@ -222,6 +222,33 @@ def test_a_crm_only_folder_reports(tmp_path: Path) -> None:
     assert "Prix (100,0\u00a0%)" in questions["12.1"]["answer"]
 
 
+def test_report_profile_says_where_the_time_goes(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "deals.csv").write_text(
+        "deal_id,account_id,created_at,status,closed_at\nD1,A1,2024-01-05,won,2024-02-01\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["report", "--data", str(data), "--out", str(out), "--profile"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert "personae profile:" in text
+    for phase in ("load+validate", "sql.deals", "models.", "render: report.html"):
+        assert phase in text, phase
+    again = runner.invoke(app, args[:-1])  # off again once the command is over
+    assert again.exit_code == 0, again.output
+    assert "personae profile:" not in again.output
+
+
+def test_the_import_help_names_every_source() -> None:
+    from personae.cli import SOURCE_NAMES
+    from personae.importers import SOURCES
+
+    assert "|".join(SOURCES) == SOURCE_NAMES
+
+
 def test_import_prints_the_problems(tmp_path: Path) -> None:
     fixtures = Path(__file__).parent / "fixtures"
     hub = sorted((fixtures / "hubspot" / "en").glob("*.csv"))

@@ -5,6 +5,8 @@ Exit codes: 0 success, 2 bad input (every problem named), 1 unexpected failure.
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -18,6 +20,8 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from personae.errors import InputError, PersonaeError
+
+_STARTED = time.perf_counter()  # --profile's total: from here to the end of the command
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -75,6 +79,14 @@ PdfOpt = Annotated[
     bool,
     typer.Option("--pdf", help="Also print report.html to report.pdf (needs Chromium)."),
 ]
+ProfileOpt = Annotated[
+    bool,
+    typer.Option(
+        "--profile",
+        help="Print where the time goes (load, each metric family, each model step, render) "
+        "to stderr; also PERSONAE_PROFILE=1.",
+    ),
+]
 TemplateOpt = Annotated[
     Path | None, typer.Option("--template", help="Another template (default: Quickfund's).")
 ]
@@ -113,21 +125,33 @@ def report(
     as_of: Annotated[str | None, typer.Option("--as-of", help="As-of date YYYY-MM-DD.")] = None,
     template: TemplateOpt = None,
     pdf: PdfOpt = False,
+    profile: ProfileOpt = False,
 ) -> None:
     """Write dossier.md, dossier.json and report.html (--pdf: report.pdf) into the output folder."""
-    from personae.pipeline import run_report
+    from personae import profiling
 
+    if profile:
+        profiling.enable()
     if data and db:
         raise typer.BadParameter("give --data or --db, not both")
-    result = run_report(
-        out=out,
-        answers=answers,
-        data=data or db,
-        config=config,
-        as_of=_as_of(as_of),
-        template=template,
-        pdf=pdf,
-    )
+    try:
+        with profiling.phase("imports (pipeline)"):
+            from personae.pipeline import run_report
+
+        result = run_report(
+            out=out,
+            answers=answers,
+            data=data or db,
+            config=config,
+            as_of=_as_of(as_of),
+            template=template,
+            pdf=pdf,
+        )
+    finally:
+        if profiling.enabled():
+            profiling.print_times(sys.stderr, time.perf_counter() - _STARTED)
+        if profile:
+            profiling.enable(False)
     _print_result(result)
 
 
@@ -210,16 +234,15 @@ def validate(
     out_console.print("[green]The data is valid.[/]")
 
 
-def _sources() -> str:
-    from personae.importers import SOURCES
-
-    return "|".join(SOURCES)
+#: The importers' sources, for the help text (the importers load on use; a test keeps this
+#: in step with ``personae.importers.SOURCES``).
+SOURCE_NAMES = "hubspot|stripe|pipedrive|salesforce|sirene"
 
 
 @app.command("import")
 @_handled
 def import_(
-    source: Annotated[str, typer.Argument(help="The source system: " + _sources() + ".")],
+    source: Annotated[str, typer.Argument(help="The source system: " + SOURCE_NAMES + ".")],
     files: Annotated[
         list[Path],
         typer.Argument(

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from personae import profiling
 from personae.dossier.answers import Answer, load_answers
 from personae.dossier.kinds import money_in
 from personae.dossier.model import Dossier
@@ -59,27 +60,32 @@ def compute_dossier(
             generated=today,
         )
 
-    from personae.metrics import MetricsSession
-    from personae.models.run import compute_models
-    from personae.render.accounts import account_rows
-    from personae.sources import load
+    with profiling.phase("imports (sources, metrics, models)"):
+        from personae.metrics import MetricsSession
+        from personae.models.run import compute_models
+        from personae.render.accounts import account_rows
+        from personae.sources import load
 
-    with engine_errors("reading the data"):
+    with engine_errors("reading the data"), profiling.phase("load+validate"):
         ds = load(data, as_of=settings.as_of)
     settings = _with_data_currency(settings, ds.currency, config, ds.con)
     try:
         with (
             engine_errors("computing the metrics"),
-            MetricsSession(ds.con, ds.tables, settings) as session,
+            profiling.phase("metrics: calendar, MRR grid, accounts"),
         ):
-            metrics = session.compute()
+            session = MetricsSession(ds.con, ds.tables, settings)
+        with engine_errors("computing the metrics"), session:
+            with profiling.phase("metrics"):
+                metrics = session.compute()
             models = compute_models(session, metrics)
             metrics["provenance"] = session.ctx.provenance_map()  # the models' SQL too
-            accounts = account_rows(session.account_base(), models.accounts)
+            with profiling.phase("accounts.csv rows"):
+                accounts = account_rows(session.account_base(), models.accounts)
     finally:
         with contextlib.suppress(Exception):  # never hide the error being raised
             ds.con.disconnect()
-    with money_in(settings.currency):
+    with money_in(settings.currency), profiling.phase("answers (fill)"):
         filled = answers_from_metrics(q, {**metrics, "models": models.summaries})
     return Dossier.assemble(
         q,
@@ -131,16 +137,21 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
     from personae.render.accounts import render_accounts_csv
     from personae.render.json import dossier_document, dump_document
 
-    document = dossier_document(dossier)
+    files: dict[str, str] = {}
+    with profiling.phase("render: dossier.json"):
+        document = dossier_document(dossier)
     with money_in((dossier.metrics or {}).get("currency")):
-        files = {
-            "dossier.md": render_markdown(dossier),
-            "dossier.json": dump_document(document),
-            "report.html": render_html(document),
-        }
+        with profiling.phase("render: dossier.md"):
+            files["dossier.md"] = render_markdown(dossier)
+        with profiling.phase("render: dossier.json"):
+            files["dossier.json"] = dump_document(document)
+        with profiling.phase("render: report.html (charts)"):
+            files["report.html"] = render_html(document)
     if dossier.accounts is not None:
-        files["accounts.csv"] = render_accounts_csv(dossier.accounts)
-    return write_files(out, files)
+        with profiling.phase("render: accounts.csv"):
+            files["accounts.csv"] = render_accounts_csv(dossier.accounts)
+    with profiling.phase("write files"):
+        return write_files(out, files)
 
 
 def print_report(files: dict[str, Path]) -> tuple[dict[str, Path], tuple[str, ...]]:

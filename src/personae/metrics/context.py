@@ -13,8 +13,9 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
+from personae import profiling
 from personae.metrics.calendar import Calendar
-from personae.metrics.query import rows
+from personae.metrics.query import compile_sql, create_temp_table, fetch
 from personae.settings import Settings
 
 
@@ -45,24 +46,33 @@ class Context:
             {"metric": metric, "needs": f"{table}.{column}", "table": table, "column": column}
         )
 
-    def record(self, family: str, expr: ibis.Expr) -> None:
-        sql = str(ibis.to_sql(expr))
+    def record(self, family: str, expr: ibis.Expr) -> str:
+        """Record the SQL of ``expr`` under ``family``; the SQL, to run it as it is."""
+        with profiling.phase("sql: compiling (Ibis)"):
+            sql = compile_sql(self.con, expr)
         sqls = self.provenance.setdefault(family, [])
         if sql not in sqls:
             sqls.append(sql)
+        return sql
+
+    def fetch(self, family: str, expr: ibis.Table) -> pa.Table:
+        """Execute ``expr`` (compiled once), record its SQL under ``family``; Arrow."""
+        with profiling.phase(f"sql.{family}"):
+            sql = self.record(family, expr)
+            return fetch(self.con, expr, sql)
 
     def run(self, family: str, expr: ibis.Table) -> list[dict[str, Any]]:
         """Execute a (small) aggregate, record its SQL under ``family``; rows as dicts.
 
         Values are plain Python objects; NULL is None.
         """
-        self.record(family, expr)
-        return rows(expr)
+        return list(self.fetch(family, expr).to_pylist())
 
     def materialize(self, family: str, name: str, expr: ibis.Table) -> ibis.Table:
         """Record the SQL, then store the result as a temporary table reused downstream."""
-        self.record(family, expr)
-        table = self.con.create_table(name, expr, temp=True, overwrite=True)
+        with profiling.phase(f"sql.{family}"):
+            sql = self.record(family, expr)
+            table = create_temp_table(self.con, name, expr, sql)
         self.temp_tables.append(name)
         return table
 

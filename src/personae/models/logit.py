@@ -68,8 +68,7 @@ def pull(
     extra.update({f"y_{o}": table[o] for o in outcomes})
     extra.update({k: table[k] for k in keep})
     expr = table.select(**extra, **{f"x{i}": c for i, c in enumerate(cols.values())})
-    ctx.record(FAMILY, expr)
-    data = expr.to_pyarrow()
+    data = ctx.fetch(FAMILY, expr)  # compiled once: its SQL recorded, then run
     names = list(cols)
     x = np.empty((data.num_rows, len(names)), np.float64)
     for i in range(len(names)):

@@ -1,11 +1,17 @@
-"""CSV files as people export them, read by DuckDB into an all-text table.
+"""CSV files as people export them, read by DuckDB into a table.
 
 The dialect is decided once per file by :mod:`personae.csvsniff`, the sniffer the importers
 share: the encoding (UTF-8 with or without BOM, Windows-1252 and a few others, detected by
 charset-normalizer and reported; other encodings are copied to UTF-8 for DuckDB), ``,``
-``;`` or tab as separator (the one the header line uses most), ``"`` quotes. Every cell is read as
-VARCHAR; :mod:`personae.sources.values` parses them in SQL afterwards, so a bad value is
-reported with its line instead of failing the whole read. Rows DuckDB cannot split (too
+``;`` or tab as separator (the one the header line uses most), ``"`` quotes.
+
+Two paths give the same values. The *fast* one: DuckDB's CSV reader parses the number,
+date and time columns of the table's declaration itself (:data:`FAST_TYPES`), which is
+how plain exports (``1234.5``, ``2024-03-01``) are read. The *careful* one, for a column
+the fast one cannot read whole (a French ``1 234,50``, a ``01/03/2024``, one bad cell):
+the column is read again as VARCHAR and :mod:`personae.sources.values` parses it in SQL,
+so a bad value is reported with its line instead of failing the whole read. The fast
+path only keeps what the careful one would parse to the very same value. Rows DuckDB cannot split (too
 many or too few cells, an unterminated quote, bytes that are not UTF-8) are kept aside
 in a rejects table and reported with their line too.
 """
@@ -13,6 +19,8 @@ in a rejects table and reported with their line too.
 from __future__ import annotations
 
 import contextlib
+import gzip
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +29,16 @@ import duckdb
 
 from personae.csvsniff import UndecodableError, sniff, utf8_path
 from personae.errors import Problem
+from personae.sources.schema import TableSpec
+from personae.sources.typed import match_columns
 from personae.sql import ident, literal
+
+#: Logical types DuckDB's CSV reader parses itself, as the careful path would: an integer
+#: as ``TRY_CAST(text AS BIGINT)``, a date or a time as ``TRY_CAST(text AS TIMESTAMP)``
+#: (a date is cut from it afterwards), a number as ``TRY_CAST(text AS DOUBLE)`` when finite
+#: and without the ``1_000`` digit groups the careful path refuses.
+FAST_TYPES = {"int": "BIGINT", "float": "DOUBLE", "date": "TIMESTAMP", "timestamp": "TIMESTAMP"}
+_DIGIT_GROUPS = re.compile(rb"_(?<=[0-9]_)[0-9]")  # starts with "_": a fast literal scan
 
 _HINTS = {
     "INVALID ENCODING": "save the file as « CSV UTF-8 » (Excel: Enregistrer sous › CSV UTF-8)",
@@ -41,6 +58,7 @@ class RawCsv:
     separator: str
     problems: list[Problem] = field(default_factory=list)
     rejected: int = 0  # rows DuckDB could not split, left out of the table
+    types: dict[str, str] = field(default_factory=dict)  # column -> DuckDB type, in order
 
 
 def read_header(path: Path) -> tuple[list[str], str]:
@@ -71,8 +89,16 @@ def _unique_names(names: list[str], file: str) -> tuple[list[str], list[Problem]
     return out, problems
 
 
-def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str) -> RawCsv:
-    """Read ``path`` into the all-VARCHAR table ``table`` of ``con``.
+def read_csv(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    file: str,
+    spec: TableSpec | None = None,
+) -> RawCsv:
+    """Read ``path`` into the table ``table`` of ``con``: the columns ``spec`` declares
+    with a type of :data:`FAST_TYPES` parsed by DuckDB (the fast path) when every cell of
+    theirs reads so, the others as VARCHAR (``RawCsv.types`` says which).
 
     ``file`` is how problems name the file. Rows in file order, so a row's line number
     is its ``rowid`` + 2 (exact unless the file has blank lines or cells spanning lines).
@@ -93,23 +119,89 @@ def read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str, file: str) 
     note = sniffed.note()
     if note is not None:
         problems.append(Problem(file, note.message, hint=note.hint, severity=note.severity))
-    spec = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in columns) + "}"
     rejects, scan = f"_rejects_{table}", f"_rejects_scan_{table}"
     with tempfile.TemporaryDirectory(prefix="personae-csv-") as scratch:
         source = utf8_path(sniffed, Path(scratch))
-        con.execute(
-            f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM read_csv("
-            f"{literal(str(source))}, auto_detect = false, header = true, columns = {spec},"
-            f" delim = {literal(separator)}, quote = '\"', escape = '\"',"
-            f" store_rejects = true, rejects_table = {literal(rejects)},"
-            f" rejects_scan = {literal(scan)})"
-        )
+        types = {c: "VARCHAR" for c in columns}
+        types.update(_declared(spec, columns, source))
+        while True:  # the fast path; a column that fails is read again as text
+            _drop(con, rejects, scan)
+            con.execute(
+                f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM read_csv("
+                f"{literal(str(source))}, auto_detect = false, header = true,"
+                f" columns = {_spec(types)}, delim = {literal(separator)}, quote = '\"',"
+                f" escape = '\"', store_rejects = true, rejects_table = {literal(rejects)},"
+                f" rejects_scan = {literal(scan)})"
+            )
+            failed = _failed_columns(con, table, rejects, types)
+            if not failed:
+                break
+            types.update({c: "VARCHAR" for c in failed})
     found, rejected = _rejected(con, rejects, file)
     problems += found
+    _drop(con, rejects, scan)
+    return RawCsv(table, columns, separator, problems, rejected, types)
+
+
+def _spec(types: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{literal(c)}: {literal(t)}" for c, t in types.items()) + "}"
+
+
+def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
     with contextlib.suppress(duckdb.Error):
-        con.execute(f"DROP TABLE IF EXISTS {ident(rejects)}")
-        con.execute(f"DROP TABLE IF EXISTS {ident(scan)}")
-    return RawCsv(table, columns, separator, problems, rejected)
+        for name in tables:
+            con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
+
+
+def _declared(spec: TableSpec | None, columns: list[str], source: Path) -> dict[str, str]:
+    """The found columns DuckDB's reader may parse itself, with the type it parses them to.
+
+    A number column is left to the careful path when the file holds a ``1_000``-style
+    digit group anywhere (DuckDB reads it, the careful path refuses it).
+    """
+    if spec is None:
+        return {}
+    found = match_columns(spec, columns)
+    declared = {
+        found[c.name]: FAST_TYPES[c.type]
+        for c in spec.columns
+        if c.name in found and c.type in FAST_TYPES
+    }
+    if "DOUBLE" in declared.values() and _has_digit_groups(source):
+        declared = {c: t for c, t in declared.items() if t != "DOUBLE"}
+    return declared
+
+
+def _has_digit_groups(path: Path, chunk: int = 1 << 22) -> bool:
+    """Whether the file holds a digit, ``_``, a digit anywhere (decompressed when .gz)."""
+    gz = path.name.lower().endswith(".gz")
+    with gzip.open(path) if gz else path.open("rb") as f:
+        tail = b""
+        while block := f.read(chunk):
+            if _DIGIT_GROUPS.search(tail + block):
+                return True
+            tail = block[-2:]
+    return False
+
+
+def _failed_columns(
+    con: duckdb.DuckDBPyConnection, table: str, rejects: str, types: dict[str, str]
+) -> set[str]:
+    """The typed columns to read again as text: a cell DuckDB could not cast, or a number
+    that is not finite (``inf``, ``nan``, ``1e400``: the careful path refuses them)."""
+    typed = {c for c, t in types.items() if t != "VARCHAR"}
+    if not typed:
+        return set()
+    rows = con.execute(
+        f"SELECT DISTINCT column_name FROM {ident(rejects)} WHERE error_type = 'CAST'"
+    ).fetchall()
+    failed = {str(r[0]) for r in rows} & typed
+    numbers = [c for c in typed - failed if types[c] == "DOUBLE"]
+    if numbers:
+        counts = ", ".join(f"count(*) FILTER (WHERE NOT isfinite({ident(c)}))" for c in numbers)
+        row = con.execute(f"SELECT {counts} FROM {ident(table)}").fetchone() or ()
+        failed |= {c for c, n in zip(numbers, row, strict=True) if n}
+    return failed
 
 
 def _rejected(

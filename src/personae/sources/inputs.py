@@ -176,13 +176,12 @@ def _read_file(
         return None
     raw_name = f"_raw_{name}"
     if kind == "csv":
-        csv = read_csv(duck, path, raw_name, file)
+        csv = read_csv(duck, path, raw_name, file, schema.TABLES[name])
         problems += csv.problems
         if not csv.columns:
             return False
-        types = {c: "VARCHAR" for c in csv.columns}
         return RawRelation(
-            name, file, ident(raw_name), types, "rowid + 2", materialise=True, lost=csv.rejected
+            name, file, ident(raw_name), csv.types, "rowid + 2", materialise=True, lost=csv.rejected
         )
     duck.execute(
         f"CREATE OR REPLACE VIEW {ident(raw_name)} AS"

@@ -150,8 +150,8 @@ def _cell_checks(
         src = ident(source)
         text = _is_text(raw.types[source])
         empty = f"{values.clean_sql(src)} IS NULL" if text else f"{src} IS NULL"
-        if column.type != "string":
-            converted = values.convert_sql(column.type, src, raw.types[source])
+        converted = values.convert_sql(column.type, src, raw.types[source])
+        if column.type != "string" and converted != src:  # already of its type: no check
             checks.append((column, "unparsable", f"NOT ({empty}) AND ({converted}) IS NULL"))
         if column.required:
             checks.append((column, "missing", empty))

@@ -1,0 +1,118 @@
+"""DuckDB's typed CSV reading (the fast path) gives the very tables of the careful path.
+
+Both paths of :func:`personae.sources.csvfiles.read_csv` are run on the same file — with
+the table's declaration (number, date and time columns parsed by DuckDB's reader, a column
+that fails read again as text) and without it (every cell text, parsed in SQL) — then typed
+by :func:`personae.sources.typed.type_relation`; the typed tables and the problems must be
+equal, cell for cell.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from personae.errors import Problem
+from personae.sources import schema
+from personae.sources.csvfiles import read_csv
+from personae.sources.typed import RawRelation, type_relation
+from tests.sources.helpers import only
+
+
+def _typed(
+    path: Path, *, fast: bool
+) -> tuple[list[tuple[Any, ...]], list[Problem], dict[str, str]]:
+    con = duckdb.connect()
+    spec = schema.TABLES["revenue"]
+    csv = read_csv(con, path, "_raw_revenue", str(path), spec if fast else None)
+    raw = RawRelation(
+        "revenue", str(path), '"_raw_revenue"', csv.types, "rowid + 2", materialise=True
+    )
+    problems, _ = type_relation(con, raw)
+    rows = con.execute('SELECT * FROM "_typed_revenue" ORDER BY _line').fetchall()
+    return rows, csv.problems + problems, csv.types
+
+
+def _same_both_ways(path: Path) -> tuple[list[Problem], dict[str, str]]:
+    fast_rows, fast_problems, types = _typed(path, fast=True)
+    careful_rows, careful_problems, text = _typed(path, fast=False)
+    assert set(text.values()) == {"VARCHAR"}
+    assert fast_rows == careful_rows
+    assert fast_problems == careful_problems
+    return fast_problems, types
+
+
+def test_a_plain_export_takes_the_fast_path_whole(tmp_path: Path) -> None:
+    path = tmp_path / "revenue.csv"
+    path.write_text(
+        "account_id,date,amount,period_start,period_end,product\n"
+        "A1,2024-01-31,100.5,2024-01-01,2024-02-01,Pro\n"
+        "A2,2024-02-15,1e3,,, Pro \n"
+        "A3,2024-03-01 10:30:00,-0.125,2024-03-01,2025-03-01,\n"
+        "A4,2024-04-02,,2024-04-01,2024-05-01,Pro\n",
+        encoding="utf-8",
+    )
+    problems, types = _same_both_ways(path)
+    assert [(p.line, p.column) for p in problems] == [(5, "amount")]  # required, empty
+    assert (types["date"], types["amount"], types["period_end"]) == (
+        "TIMESTAMP",
+        "DOUBLE",
+        "TIMESTAMP",
+    )
+    assert types["product"] == "VARCHAR"
+
+
+def test_one_bad_column_falls_back_alone_and_its_cell_is_still_reported(tmp_path: Path) -> None:
+    path = tmp_path / "revenue.csv"
+    path.write_text(
+        "account_id;date;amount;period_start\n"
+        "A1;2024-01-31;100,50;2024-01-01\n"
+        "A2;2024-02-15;1 234,5;2024-02-01\n"
+        "A3;2024-03-01;douze;2024-03-01\n"
+        "A4;2024-04-02;7;2024-04-01\n",
+        encoding="utf-8",
+    )
+    problems, types = _same_both_ways(path)
+    assert types["amount"] == "VARCHAR"  # the careful path: French numbers, one bad cell
+    assert types["date"] == types["period_start"] == "TIMESTAMP"  # the others stay fast
+    bad = only(problems, column="amount")
+    assert (bad.line, bad.value) == (4, "douze")
+    assert "is not a number" in bad.message
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["1_000.5", "inf", "nan", "1e400", "0x10", " 12.5 ", "+.5", "5.", "1,5"],
+)
+def test_numbers_duckdb_reads_but_the_careful_path_refuses_are_still_refused(
+    tmp_path: Path, amount: str
+) -> None:
+    path = tmp_path / "revenue.csv"
+    path.write_text(
+        f'account_id,date,amount\nA1,2024-01-31,10\nA2,2024-02-01,"{amount}"\n',
+        encoding="utf-8",
+    )
+    _same_both_ways(path)
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["2024-3-1", "01/03/2024", " 2024-03-01 ", "2024-03-01T10:00:00", "2024-03-01 25:00", "x"],
+)
+def test_dates_read_the_same_both_ways(tmp_path: Path, when: str) -> None:
+    path = tmp_path / "revenue.csv"
+    path.write_text(f'account_id,date,amount\nA1,2024-01-31,10\nA2,"{when}",20\n', encoding="utf-8")
+    _same_both_ways(path)
+
+
+def test_demo_files_read_the_same_both_ways(tmp_path: Path) -> None:
+    from personae.demo import generate
+
+    data = generate(tmp_path, size="S", seed=1, customers=40)
+    path = data / "revenue.csv"
+    problems, types = _same_both_ways(path)
+    assert problems == []
+    assert types["amount"] == "DOUBLE"
