@@ -28,6 +28,8 @@ from personae.errors import Problem
 from personae.sources import schema
 from personae.sources.csvfiles import read_csv
 from personae.sources.database import open_url
+from personae.sources.plausibility import unknown_columns
+from personae.sources.problems import cap_kinds
 from personae.sources.staging import KNOWN, Staged, Staging, display_url, first_line
 from personae.sources.typed import RawRelation, type_relation
 from personae.sql import ident, literal
@@ -65,6 +67,7 @@ def open_source(source: str | os.PathLike[str]) -> Staging:
                     )
                 ],
             )
+    staging.problems = cap_kinds(staging.problems)
     canonical = [name for name in staging.tables if name in schema.TABLES]
     if not canonical and not staging.unreadable and not staging.problems:
         staging.problems.append(
@@ -107,12 +110,35 @@ def _open_folder(folder: Path) -> Staging:
     staging = Staging(con)
     duck = con.con
     seen: dict[str, Path] = {}
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+    for path in sorted(folder.iterdir()):
         found = _data_format(path)
         if found is None or path.name.startswith("."):
             continue
         name, kind = found
         file = str(path)
+        if path.is_symlink() and not path.exists():
+            staging.problems.append(
+                Problem(
+                    file,
+                    f"{path.name} is a link to {os.readlink(path)}, which does not exist",
+                    hint="point the link to the real file, copy the file here, or remove the link",
+                )
+            )
+            staging.unreadable.add(name)
+            continue
+        if not path.is_file():
+            continue
+        if path.stat().st_size == 0:
+            staging.problems.append(
+                Problem(
+                    file,
+                    f"{path.name} is empty (0 bytes): table {name!r} counts as absent",
+                    hint=f"the answers that need {name} say so; export it again with its "
+                    "header and rows to have them, or remove the file",
+                    severity="warning",
+                )
+            )
+            continue
         if name not in KNOWN:
             close = difflib.get_close_matches(name, KNOWN, n=1)
             staging.problems.append(
@@ -138,7 +164,7 @@ def _open_folder(folder: Path) -> Staging:
         seen[name] = path
         try:
             raw = _read_file(duck, name, path, kind, staging.problems)
-        except (duckdb.Error, OSError) as exc:  # a file DuckDB cannot read at all
+        except (duckdb.Error, OSError, UnicodeError) as exc:  # a file that cannot be read at all
             staging.problems.append(
                 Problem(file, f"cannot read the file: {first_line(exc)}", hint=_READ_HINT[kind])
             )
@@ -199,6 +225,7 @@ def _describe(duck: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
 def _stage(staging: Staging, duck: duckdb.DuckDBPyConnection, raw: RawRelation) -> None:
     problems, complete = type_relation(duck, raw)
     staging.problems += problems
+    staging.problems += unknown_columns(raw.name, raw.file, list(raw.types))
     if raw.materialise:  # the typed copy replaces the text one
         duck.execute(f"DROP TABLE IF EXISTS {raw.sql}")
     con = staging.con
