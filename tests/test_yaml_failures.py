@@ -112,3 +112,12 @@ def test_toml_failures_are_config_errors(tmp_path: Path, text: str, message: str
     assert message in str(caught.value)
     result = runner.invoke(app, ["status", "--config", str(path)])
     assert result.exit_code == 2, result.output
+
+
+def test_thousands_of_unknown_settings_make_a_capped_list(tmp_path: Path) -> None:
+    path = tmp_path / "personae.toml"
+    path.write_text("[personae]\n" + "".join(f"x{i} = 1\n" for i in range(500)), "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path)
+    assert len(caught.value.problems) == CAP + 1
+    assert "(500 in all)" in caught.value.problems[-1].message

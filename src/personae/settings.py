@@ -326,12 +326,14 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             raise _bad(file, "personae", table, "a table [personae]")
         unknown = sorted(set(table) - set(_BY_NAME))
         if unknown:
+            from personae.sources.problems import cap_kinds  # on failure only: it is heavy
+
             raise ConfigError(
                 f"{file}: unknown settings",
-                [
+                cap_kinds(
                     Problem(file, f"unknown setting {k!r}", hint=f"known: {', '.join(_BY_NAME)}")
                     for k in unknown
-                ],
+                ),
             )
         values = {k: _coerce(k, v, file) for k, v in table.items()}
     for k, v in overrides.items():
