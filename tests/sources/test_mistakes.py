@@ -184,3 +184,28 @@ def test_cap_kinds_keeps_the_first_of_each_kind_then_counts() -> None:
     assert "(50 in all)" in kept[-1].message
     long = cap_kinds([Problem("f.csv", "x", hint="y" * 10_000)])
     assert len(long[0].hint or "") <= 400
+
+
+@pytest.mark.parametrize(
+    ("files", "code", "said"),
+    [
+        ({"revenue": REVENUE + "    A1,2024-04-15,1e308\n"}, 2, "revenue.csv:5, column 'amount'"),
+        ({"accounts": ACCOUNTS + "    Total : 28 comptes,,,,\n"}, 2, "accounts.csv:5"),
+        ({"contacts": ""}, 0, "contacts.csv is empty (0 bytes)"),
+        ({"revenue": "account_id,date,amount\rA1,2024-01-15,100\r"}, 0, "answered"),
+    ],
+    ids=["huge-amount", "totals-row", "empty-file", "cr-only"],
+)
+def test_report_on_each_mistake(
+    folder: Folder, tmp_path: Path, files: dict[str, str], code: int, said: str
+) -> None:
+    from typer.testing import CliRunner
+
+    from personae.cli import app
+
+    data = folder(**{k: textwrap.dedent(v) for k, v in files.items()})
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["report", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == code, result.output
+    assert said in result.output.replace("\n", " ")
+    assert (out / "dossier.md").exists() is (code == 0)
