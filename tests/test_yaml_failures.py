@@ -121,3 +121,10 @@ def test_thousands_of_unknown_settings_make_a_capped_list(tmp_path: Path) -> Non
         load_settings(path)
     assert len(caught.value.problems) == CAP + 1
     assert "(500 in all)" in caught.value.problems[-1].message
+
+
+def test_an_id_written_twice_says_to_keep_one(questionnaire: Questionnaire) -> None:
+    with pytest.raises(AnswersError) as caught:
+        parse_answers('"1.1": "a"\n"1.1": "b"\n', questionnaire)
+    (p,) = caught.value.problems
+    assert p.line == 2 and "duplicate key" in p.message and "once" in (p.hint or "")

@@ -25,7 +25,18 @@ def test_a_broken_symlink_is_an_error_naming_it(folder: Folder) -> None:
 
 
 @pytest.mark.parametrize(
-    "label", ["Total", "TOTAL", "Grand Totals", "Total : 28 comptes", "Sous-total", "Total général"]
+    "label",
+    [
+        "Total",
+        "TOTAL",
+        "Grand Totals",
+        "Total : 28 comptes",
+        "Sous-total",
+        "Total général",
+        "Total (28)",
+        "Total - 2024",
+        "totaux",
+    ],
 )
 def test_a_totals_row_is_refused_with_its_line(folder: Folder, label: str) -> None:
     report = validate(folder(accounts=ACCOUNTS + f"    {label},,,,\n"))
@@ -44,9 +55,13 @@ def test_a_totals_row_in_revenue_is_refused(folder: Folder) -> None:
     assert (Path(p.file).name, p.line) == ("revenue.csv", 5)
 
 
-@pytest.mark.parametrize("name", ["TotalEnergies", "Total SA", "Totally Spies"])
+@pytest.mark.parametrize(
+    "name", ["TotalEnergies", "Total SA", "Totally Spies", "Total-Expert", "Total"]
+)
 def test_companies_named_total_are_not_totals_rows(folder: Folder, name: str) -> None:
     report = validate(folder(accounts=ACCOUNTS + f"    A4,{name},B2B,FR,\n"))
+    assert report.ok, report.errors
+    report = validate(folder(accounts=ACCOUNTS + f"    {name.replace(' ', '_')}X,x,B2B,FR,\n"))
     assert report.ok, report.errors
 
 

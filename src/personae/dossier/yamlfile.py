@@ -154,7 +154,11 @@ def _marked(exc: MarkedYAMLError, file: str) -> AnswersError:
     else:
         where = f" at line {line}, column {column}" if line is not None else ""
         message = f"invalid YAML{where}: {problem}"
-        hint = "fix the YAML syntax (quote texts holding « : » or « # »)"
+        hint = (
+            "write each id once: keep one of the two answers"
+            if "duplicate key" in problem
+            else "fix the YAML syntax (quote texts holding « : » or « # »)"
+        )
     return _error(file, message, line, hint)
 
 

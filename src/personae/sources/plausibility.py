@@ -28,13 +28,14 @@ from personae.sources.typed import match_columns
 
 TOTALS = (
     r"^\s*(grand[-\s]+|sous[-\s]*|sub[-\s]*)?(total|totals|totaux)"
-    r"(\s+(g[ée]n[ée]ral|general))?\s*([:=(\-–].*|[0-9].*)?$"
+    r"(\s+(g[ée]n[ée]ral|general))?(\s*([:=(].*|[-–]\s.*|[0-9].*))?$"
 )
 """A cell that labels a totals row (case ignored): ``Total``, ``TOTAL GÉNÉRAL``, ``Grand
 Totals``, ``Total : 28 comptes``, ``Sous-total (3)``; not ``TotalEnergies`` nor
-``Total SA``."""
+``Total SA`` nor ``Total-Expert``. Looked for in id columns only: a company may be named
+Total."""
 
-_LABEL_COLUMNS = ("account_id", "deal_id", "contact_id", "name")
+_LABEL_COLUMNS = ("account_id", "deal_id", "contact_id")
 
 LIMITS: dict[tuple[str, str], tuple[float, float, str]] = {
     ("revenue", "amount"): (-1e12, 1e12, "an invoice line of a thousand billion or more"),
@@ -45,6 +46,9 @@ LIMITS: dict[tuple[str, str], tuple[float, float, str]] = {
     ("activity", "quantity"): (-1e12, 1e12, "a quantity of a thousand billion or more"),
 }
 """(table, column) -> (lowest, highest) plausible value, and what lies beyond."""
+
+MAX_UNKNOWN = 200
+"""Unknown columns compared with the canonical ones (a JSON file has thousands)."""
 
 DUPLICATE_TABLES = ("revenue", "deal_stages", "touchpoints", "notes")
 """Tables without a key where a row repeated in every column is a mistake, not an event."""
@@ -133,9 +137,8 @@ def unknown_columns(table: str, file: str, columns: list[str]) -> list[Problem]:
     if not absent:
         return []
     problems = []
-    for found in columns:
-        if found in present.values() or found.startswith("_"):
-            continue
+    unknown = [c for c in columns if c not in present.values() and not c.startswith("_")]
+    for found in unknown[:MAX_UNKNOWN]:
         key = found.strip().lower()
         close = difflib.get_close_matches(key, absent, n=1, cutoff=0.75) or (
             difflib.get_close_matches(ftfy.fix_text(key), absent, n=1, cutoff=0.75)
