@@ -24,6 +24,7 @@ import duckdb
 import ibis
 from ibis.backends import BaseBackend
 
+from personae.csvsniff import UndecodableError, sniff
 from personae.errors import Problem
 from personae.sources import schema
 from personae.sources.csvfiles import read_csv
@@ -200,6 +201,10 @@ def _read_file(
         return None
     raw_name = f"_raw_{name}"
     if kind == "csv":
+        too_wide = _too_wide(path)
+        if too_wide is not None:
+            problems.append(too_wide)
+            return False
         csv = read_csv(duck, path, raw_name, file)
         problems += csv.problems
         if not csv.columns:
@@ -215,6 +220,27 @@ def _read_file(
     types = _describe(duck, ident(raw_name))
     types.pop("file_row_number", None)
     return RawRelation(name, file, ident(raw_name), types, "file_row_number + 1")
+
+
+MAX_COLUMNS = 2000
+"""More header cells than any export has: a JSON file or a file without line breaks."""
+
+
+def _too_wide(path: Path) -> Problem | None:
+    """A problem when the header line has more than MAX_COLUMNS cells, before reading more."""
+    try:
+        width = len(sniff(path).header)
+    except UndecodableError:
+        return None  # read_csv reports it
+    if width <= MAX_COLUMNS:
+        return None
+    return Problem(
+        str(path),
+        f"the first line has {width} cells: this is not a table (a JSON or text file, or a "
+        "file whose line breaks were lost?)",
+        line=1,
+        hint="export the table again as CSV, one row per line, with a header line",
+    )
 
 
 def _describe(duck: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
