@@ -64,6 +64,35 @@ def _as_of(value: str | None) -> date | None:
         raise typer.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
+def _in_workspace(
+    answers: Path | None, config: Path | None, data: str | None, *, db: str | None = None
+) -> tuple[Path | None, Path | None, str | None]:
+    """The workspace's answers.yaml, personae.toml and data/ for the options not given, when
+    run inside a workspace (found as git finds its repository); says which it used."""
+    from personae.dossier.workspace import find_workspace
+
+    ws = find_workspace()
+    if ws is None:
+        return answers, config, data
+    used: list[Path] = []
+    if config is None:
+        config = ws.config
+        used.append(ws.config)
+    if answers is None and ws.answers is not None:
+        answers = ws.answers
+        used.append(ws.answers)
+    if data is None and db is None and ws.data is not None:
+        data = str(ws.data)
+        used.append(ws.data)
+    if used:
+        err_console.print(
+            f"{ws.describe(used)} (options --config, --answers, --data choose others)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    return answers, config, data
+
+
 AnswersOpt = Annotated[
     Path | None, typer.Option("--answers", help="answers.yaml with the manual answers.")
 ]
@@ -109,8 +138,8 @@ def init(
         out_console.print(f"wrote {path}")
     out_console.print(
         f"Next: put your tables in {directory / 'data'}, fill in "
-        f"{directory / 'answers.yaml'}, then run `personae report --data {directory / 'data'} "
-        f"--answers {directory / 'answers.yaml'} --config {directory / 'personae.toml'}`."
+        f"{directory / 'answers.yaml'}, then run `personae report` (or `status`, `serve`) "
+        f"inside {directory}: they find personae.toml, answers.yaml and data/ themselves."
     )
 
 
@@ -134,6 +163,7 @@ def report(
         profiling.enable()
     if data and db:
         raise typer.BadParameter("give --data or --db, not both")
+    answers, config, data = _in_workspace(answers, config, data, db=db)
     try:
         with profiling.phase("imports (pipeline)"):
             from personae.pipeline import run_report
@@ -176,6 +206,7 @@ def status(
     from personae.dossier.status import progress_by_section
     from personae.pipeline import compute_dossier
 
+    answers, config, data = _in_workspace(answers, config, data)
     d = compute_dossier(answers=answers, data=data, config=config, template=template)
     table = Table(title=f"{d.questionnaire.title} — {d.status}")
     table.add_column("Section")
@@ -296,8 +327,12 @@ def demo(
 @_handled
 def serve(
     answers: Annotated[
-        Path, typer.Option("--answers", help="answers.yaml to show and to fill in.")
-    ] = Path("answers.yaml"),
+        Path | None,
+        typer.Option(
+            "--answers",
+            help="answers.yaml to show and to fill in (default: the workspace's, or ./answers.yaml).",
+        ),
+    ] = None,
     data: DataOpt = None,
     config: ConfigOpt = None,
     out: Annotated[
@@ -314,6 +349,8 @@ def serve(
 
     from personae.web import create_app
 
+    answers, config, data = _in_workspace(answers, config, data)
+    answers = answers or Path("answers.yaml")
     if not answers.is_file():
         raise typer.BadParameter(
             f"{answers} not found; create it with `personae init DIR`", param_hint="--answers"

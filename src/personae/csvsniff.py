@@ -10,10 +10,12 @@ and the vendors' exports (:mod:`personae.importers`) alike:
   used is reported (:attr:`Sniffed.note`), and a file no candidate decodes is one
   :class:`~personae.errors.Problem` naming its first bad line;
 - **separator**: ``,`` ``;`` or tab, the one the header line uses most;
-- **header**: the cells of the first line.
+- **header**: the cells of the first line;
+- **line endings**: LF, CRLF, CR alone (classic Mac Excel) or a mix, all read the same.
 
-:func:`utf8_path` gives a UTF-8 copy of a file that is not UTF-8 (streamed, so any size),
-for DuckDB's ``read_csv``, which reads UTF-8 (and Latin-1, not Windows-1252) only.
+:func:`utf8_path` gives a UTF-8 copy with LF line endings of a file that is not UTF-8 or
+that ends lines with a lone CR (streamed, so any size), for DuckDB's ``read_csv``, which
+reads UTF-8 (and Latin-1, not Windows-1252) with LF or CRLF only.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import io
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -69,10 +73,16 @@ class Sniffed:
     encoding: str  # a Python codec name: utf_8, utf_8_sig, cp1252, latin_1, …
     separator: str
     header: list[str]
+    mixed_newlines: bool = False  # lines end with CR alone, or with both LF and CRLF
 
     @property
     def utf8(self) -> bool:
         return self.encoding in ("utf_8", "utf_8_sig")
+
+    @property
+    def readable_as_is(self) -> bool:
+        """DuckDB reads the file itself: UTF-8 with LF or CRLF line endings."""
+        return self.utf8 and not self.mixed_newlines
 
     @property
     def encoding_name(self) -> str:
@@ -148,22 +158,36 @@ def _cp1252(sample: bytes) -> bool:
     return not any(b in sample for b in (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"))
 
 
-def _first_line(path: Path, encoding: str) -> str:
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def _first_line(path: Path, encoding: str) -> tuple[str, bool]:
+    """The first line (whatever ends it: LF, CRLF or CR), and whether the line endings are
+    anything but all LF or all CRLF (a CR alone, or a mix)."""
     with _open(path) as raw:
-        first = raw.readline(SAMPLE)
-    return first.decode(encoding, errors="replace").lstrip("\ufeff").rstrip("\r\n")
+        sample = raw.read(SAMPLE)
+    text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
+    cr, crlf, lf = text.count("\r"), text.count("\r\n"), text.count("\n")
+    mixed = cr > 0 and not (cr == crlf == lf)
+    return _NEWLINE.split(text, maxsplit=1)[0], mixed
+
+
+def _cells(line: str, separator: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=separator, quotechar='"'), [])
+    except csv.Error:  # e.g. a NUL byte: split it plainly, the rows tell the rest
+        return line.split(separator)
 
 
 def sniff(path: Path) -> Sniffed:
     """Encoding, separator and header of ``path``; :class:`UndecodableError` if unreadable."""
     path = Path(path)
     encoding = detect_encoding(path)
-    first = _first_line(path, encoding)
+    first, mixed = _first_line(path, encoding)
     if not first.strip():
-        return Sniffed(path, encoding, ",", [])
+        return Sniffed(path, encoding, ",", [], mixed)
     separator = max(SEPARATORS, key=lambda s: (first.count(s), s == ","))
-    header = next(csv.reader([first], delimiter=separator, quotechar='"'), [])
-    return Sniffed(path, encoding, separator, header)
+    return Sniffed(path, encoding, separator, _cells(first, separator), mixed)
 
 
 def decode(path: Path, encoding: str) -> str:
@@ -173,14 +197,19 @@ def decode(path: Path, encoding: str) -> str:
 
 
 def utf8_path(sniffed: Sniffed, folder: Path) -> Path:
-    """``sniffed.path`` itself when UTF-8, else a UTF-8 copy in ``folder`` (streamed)."""
-    if sniffed.utf8:
+    """``sniffed.path`` itself when UTF-8 with LF or CRLF endings, else a UTF-8 copy with LF
+    endings in ``folder`` (streamed; CR alone and CRLF both become LF)."""
+    if sniffed.readable_as_is:
         return sniffed.path  # DuckDB reads UTF-8 (with BOM, gzip'd) itself
+    encoding = "utf_8_sig" if sniffed.encoding == "utf_8" else sniffed.encoding
+    # Bytes that are not UTF-8 in a UTF-8 file go through unchanged, for DuckDB to report.
+    errors = "surrogateescape" if sniffed.utf8 else "strict"
     with tempfile.NamedTemporaryFile(
-        "wb", dir=folder, prefix=".utf8.", suffix=".csv", delete=False
-    ) as out:
+        "w", encoding="utf-8", errors=errors, newline="\n", dir=folder, prefix=".utf8.",
+        suffix=".csv", delete=False,
+    ) as out:  # fmt: skip
         with _open(sniffed.path) as raw:
-            reader = codecs.getreader(sniffed.encoding)(raw)
-            writer = codecs.getwriter("utf-8")(out)
-            shutil.copyfileobj(reader, writer, SAMPLE)
+            # Universal newlines: \r\n, \r and \n all read as \n.
+            reader = io.TextIOWrapper(raw, encoding=encoding, errors=errors, newline=None)
+            shutil.copyfileobj(reader, out, SAMPLE)
         return Path(out.name)

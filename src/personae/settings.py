@@ -10,6 +10,7 @@ init`` read), the checks :func:`load_settings` makes, and the ``personae.toml`` 
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -278,10 +279,14 @@ def _coerce(name: str, value: Any, file: str) -> Any:
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise _bad(file, name, value, "a whole number")
+        if abs(value) > 10**15:
+            raise _bad(file, name, value, "a whole number of a plausible size")
         return value
     if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise _bad(file, name, value, "a number")
+        if not math.isfinite(value) or abs(value) > 1e15:
+            raise _bad(file, name, value, "a finite number of a plausible size")
         return float(value)
     return value
 
@@ -300,17 +305,35 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
             raise ConfigError(
                 f"{file}: invalid TOML", [Problem(file, str(exc), hint="fix the TOML syntax")]
             ) from None
+        except RecursionError:
+            raise ConfigError(
+                f"{file}: invalid settings",
+                [Problem(file, "values nested too deep", hint="settings are flat: remove it")],
+            ) from None
+        except (ValueError, OverflowError) as exc:  # e.g. an integer of millions of digits
+            raise ConfigError(
+                f"{file}: invalid settings",
+                [
+                    Problem(
+                        file,
+                        f"a value cannot be read: {str(exc)[:200]}",
+                        hint="write numbers of a reasonable size",
+                    )
+                ],
+            ) from None
         table = raw.get("personae", raw)
         if not isinstance(table, dict):
             raise _bad(file, "personae", table, "a table [personae]")
         unknown = sorted(set(table) - set(_BY_NAME))
         if unknown:
+            from personae.sources.problems import cap_kinds  # on failure only: it is heavy
+
             raise ConfigError(
                 f"{file}: unknown settings",
-                [
+                cap_kinds(
                     Problem(file, f"unknown setting {k!r}", hint=f"known: {', '.join(_BY_NAME)}")
                     for k in unknown
-                ],
+                ),
             )
         values = {k: _coerce(k, v, file) for k, v in table.items()}
     for k, v in overrides.items():

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from personae.errors import InputError, Problem
 
+MAX_BYTES = 5_000_000
+"""The largest settings, answers or template file read: theirs are a few dozen kB."""
+
 
 def read_user_text(path: Path, error: type[InputError], what: str, hint: str) -> str:
     """The text of ``path`` (UTF-8, BOM allowed); else ``error`` naming the file and the fix.
@@ -15,6 +18,19 @@ def read_user_text(path: Path, error: type[InputError], what: str, hint: str) ->
     """
     file = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            raise error(
+                f"{file}: too large",
+                [
+                    Problem(
+                        file,
+                        f"the file is too large for the {what} ({size:,} bytes, at most "
+                        f"{MAX_BYTES:,})".replace(",", "\u202f"),
+                        hint="check that this is the right file",
+                    )
+                ],
+            )
         return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise error(

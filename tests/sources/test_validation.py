@@ -181,7 +181,7 @@ def test_unknown_file_is_ignored_with_a_warning(folder: Folder) -> None:
 
 def test_two_files_for_one_table(folder: Folder) -> None:
     path = folder()
-    (path / "revenue.parquet").write_bytes(b"")
+    (path / "revenue.parquet").write_bytes(b"PAR1")
     report = validate(path)
     only(report.errors, message="two files for table 'revenue'")
 
@@ -194,8 +194,18 @@ def test_empty_table_counts_as_absent(folder: Folder) -> None:
     assert "revenue" not in load(path).tables
 
 
-def test_empty_file(folder: Folder) -> None:
-    report = validate(folder(contacts=""))
+def test_empty_file_counts_as_absent_with_a_warning(folder: Folder) -> None:
+    path = folder(contacts="")
+    report = validate(path)
+    assert report.ok, report.errors
+    p = only(report.warnings, file="contacts.csv")
+    assert "empty (0 bytes)" in p.message and "counts as absent" in p.message
+    assert "contacts" not in report.tables
+    assert "contacts" not in load(path).tables
+
+
+def test_a_blank_line_is_still_a_file_without_header(folder: Folder) -> None:
+    report = validate(folder(contacts="\n"))
     p = only(report.errors, file="contacts.csv")
     assert p.line == 1 and "empty" in p.message
 

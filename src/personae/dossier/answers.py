@@ -23,12 +23,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from personae.dossier.kinds import TEXT, Kind, parse_as
 from personae.dossier.questionnaire import Questionnaire, Slot, TemplateTable, slug
+from personae.dossier.yamlfile import load_yaml
 from personae.errors import AnswersError, KindError, Problem
 from personae.userfile import read_user_text
 
@@ -100,24 +99,9 @@ def load_answers(path: Path, q: Questionnaire) -> dict[str, Answer]:
 
 
 def parse_answers(text: str, q: Questionnaire, file: str = "answers.yaml") -> dict[str, Answer]:
-    yaml = YAML(typ="rt")
-    try:
-        doc = yaml.load(text)
-    except (MarkedYAMLError, YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise AnswersError(
-            f"{file}: invalid YAML",
-            [Problem(file, f"invalid YAML: {problem}", line=line, hint="fix the YAML syntax")],
-        ) from None
+    doc = load_yaml(text, file)
     if doc is None:
         return {}
-    if not isinstance(doc, CommentedMap):
-        raise AnswersError(
-            f"{file}: expected a mapping of ids to answers",
-            [Problem(file, "the file is not a mapping of ids to answers", line=1)],
-        )
     problems: list[Problem] = []
     answers: dict[str, Answer] = {}
     ids = known_ids(q)
@@ -139,7 +123,8 @@ def parse_answers(text: str, q: Questionnaire, file: str = "answers.yaml") -> di
         try:
             value = check_value(q, key, _plain(raw))
         except KeyError:
-            close = difflib.get_close_matches(key, ids, n=3)
+            few = len(problems) < 50  # a hint for the first ones; the rest are capped
+            close = difflib.get_close_matches(key, ids, n=3) if few else []
             hint = (
                 f"did you mean {', '.join(close)}?" if close else "see `personae init` for the ids"
             )
@@ -152,7 +137,11 @@ def parse_answers(text: str, q: Questionnaire, file: str = "answers.yaml") -> di
             continue
         answers[key] = Answer(key, value, "manual")
     if problems:
-        raise AnswersError(f"{file}: {len(problems)} problem(s) in the answers", problems)
+        from personae.sources.problems import cap_kinds  # on failure only: sources is heavy
+
+        raise AnswersError(
+            f"{file}: {len(problems)} problem(s) in the answers", cap_kinds(problems)
+        )
     return answers
 
 

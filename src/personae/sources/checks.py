@@ -97,6 +97,9 @@ def rules(tables: dict[str, Staged]) -> Iterator[Check]:
         yield from _deal_dates(tables["deals"])
     if "accounts" in tables and tables["accounts"].complete:
         yield _country_codes(tables["accounts"])
+    from personae.sources import plausibility  # it builds on Check
+
+    yield from plausibility.rules(tables)
 
 
 def _duplicates(staged: Staged, key: str) -> Check:

@@ -25,10 +25,13 @@ import duckdb
 import ibis
 from ibis.backends import BaseBackend
 
+from personae.csvsniff import UndecodableError, sniff
 from personae.errors import Problem
 from personae.sources import schema, xlsx
 from personae.sources.csvfiles import read_csv
 from personae.sources.database import open_url
+from personae.sources.plausibility import unknown_columns
+from personae.sources.problems import cap_kinds
 from personae.sources.staging import KNOWN, Staged, Staging, display_url, first_line
 from personae.sources.typed import RawRelation, type_relation
 from personae.sql import ident, literal
@@ -66,6 +69,7 @@ def open_source(source: str | os.PathLike[str]) -> Staging:
                     )
                 ],
             )
+    staging.problems = cap_kinds(staging.problems)
     canonical = [name for name in staging.tables if name in schema.TABLES]
     if not canonical and not staging.unreadable and not staging.problems:
         staging.problems.append(
@@ -113,6 +117,29 @@ def _open_folder(folder: Path) -> Staging:
             continue
         name, kind = found
         file = str(path)
+        if path.is_symlink() and not path.exists():
+            staging.problems.append(
+                Problem(
+                    file,
+                    f"{path.name} is a link to {os.readlink(path)}, which does not exist",
+                    hint="point the link to the real file, copy the file here, or remove the link",
+                )
+            )
+            staging.unreadable.add(name)
+            continue
+        if not path.is_file():
+            continue
+        if path.stat().st_size == 0:
+            staging.problems.append(
+                Problem(
+                    file,
+                    f"{path.name} is empty (0 bytes): table {name!r} counts as absent",
+                    hint=f"the answers that need {name} say so; export it again with its "
+                    "header and rows to have them, or remove the file",
+                    severity="warning",
+                )
+            )
+            continue
         if name not in KNOWN:
             close = difflib.get_close_matches(name, KNOWN, n=1)
             staging.problems.append(
@@ -138,7 +165,7 @@ def _open_folder(folder: Path) -> Staging:
         seen[name] = path
         try:
             raw = _read_file(duck, name, path, kind, staging.problems)
-        except (duckdb.Error, OSError) as exc:  # a file DuckDB cannot read at all
+        except (duckdb.Error, OSError, UnicodeError) as exc:  # a file that cannot be read at all
             staging.problems.append(
                 Problem(file, f"cannot read the file: {first_line(exc)}", hint=_READ_HINT[kind])
             )
@@ -176,6 +203,10 @@ def _read_file(
         return None
     raw_name = f"_raw_{name}"
     if kind == "csv":
+        too_wide = _too_wide(path)
+        if too_wide is not None:
+            problems.append(too_wide)
+            return False
         csv = read_csv(duck, path, raw_name, file, schema.TABLES[name])
         problems += csv.problems
         if not csv.columns:
@@ -192,6 +223,27 @@ def _read_file(
     return RawRelation(name, file, ident(raw_name), types, "file_row_number + 1")
 
 
+MAX_COLUMNS = 2000
+"""More header cells than any export has: a JSON file or a file without line breaks."""
+
+
+def _too_wide(path: Path) -> Problem | None:
+    """A problem when the header line has more than MAX_COLUMNS cells, before reading more."""
+    try:
+        width = len(sniff(path).header)
+    except UndecodableError:
+        return None  # read_csv reports it
+    if width <= MAX_COLUMNS:
+        return None
+    return Problem(
+        str(path),
+        f"the first line has {width} cells: this is not a table (a JSON or text file, or a "
+        "file whose line breaks were lost?)",
+        line=1,
+        hint="export the table again as CSV, one row per line, with a header line",
+    )
+
+
 def _describe(duck: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
     rows = duck.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     return {str(r[0]): str(r[1]) for r in rows}
@@ -200,6 +252,7 @@ def _describe(duck: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
 def _stage(staging: Staging, duck: duckdb.DuckDBPyConnection, raw: RawRelation) -> None:
     problems, complete = type_relation(duck, raw)
     staging.problems += problems
+    staging.problems += unknown_columns(raw.name, raw.file, list(raw.types))
     if raw.materialise:  # the typed copy replaces the text one
         duck.execute(f"DROP TABLE IF EXISTS {raw.sql}")
     con = staging.con

@@ -7,7 +7,9 @@ many there are in all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from personae.errors import Problem, Severity
@@ -60,3 +62,47 @@ def capped(
             )
         )
     return problems
+
+
+#: The longest message, value or hint printed whole; longer ones are cut with "…".
+LONGEST = 400
+
+_VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|\d+")
+
+
+def _kind(problem: Problem) -> tuple[str, str, str]:
+    """What problems of one kind share: file, severity, and the message without its
+    quoted names and numbers."""
+    return problem.file, problem.severity, _VARYING.sub("…", problem.message)
+
+
+def _clip(text: str | None) -> str | None:
+    return text if text is None or len(text) <= LONGEST else text[: LONGEST - 1] + "…"
+
+
+def cap_kinds(problems: Iterable[Problem], cap: int = CAP) -> list[Problem]:
+    """At most ``cap`` problems of each kind (same file, severity and message but for its
+    quoted names and numbers), then one saying how many more; long texts cut.
+
+    The safety net behind every producer of problems: a 30,000-column header with one
+    "appears twice" per cell makes 21 lines, not 30,000.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    kept: list[Problem] = []
+    for p in problems:
+        kind = _kind(p)
+        seen[kind] = seen.get(kind, 0) + 1
+        if seen[kind] <= cap:
+            kept.append(
+                replace(p, message=_clip(p.message) or "", value=_clip(p.value), hint=_clip(p.hint))
+            )
+    for (file, severity, message), n in seen.items():
+        if n > cap:
+            kept.append(
+                Problem(
+                    file,
+                    f"… and {n - cap} more problems like: {_clip(message)} ({n} in all)",
+                    severity=severity,  # type: ignore[arg-type]
+                )
+            )
+    return kept

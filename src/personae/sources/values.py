@@ -77,10 +77,14 @@ def float_sql(expr: str) -> str:
 
 
 def int_sql(expr: str) -> str:
-    """A BIGINT from ``12``, ``1 200`` or ``12,0``; a fractional number is NULL."""
+    """A BIGINT from ``12``, ``1 200`` or ``12,0``; a fractional number (``12.5``) is NULL,
+    never rounded: it is then reported as not a whole number."""
     n = number_sql(expr)
+    text = f"trim(CAST({expr} AS VARCHAR))"
+    # DuckDB's own cast rounds '12.5' to 13: only plain digits go through it.
     return (
-        f"COALESCE(TRY_CAST(CAST({expr} AS VARCHAR) AS BIGINT),"
+        f"COALESCE(CASE WHEN regexp_full_match({text}, '[+-]?[0-9]+')"
+        f" THEN TRY_CAST({text} AS BIGINT) END,"
         f" CASE WHEN {n} = round({n}) AND abs({n}) < 9.0e18 THEN CAST({n} AS BIGINT) END)"
     )
 

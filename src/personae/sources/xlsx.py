@@ -62,7 +62,8 @@ def data_files(
     """Each file of ``folder`` with its (table, format), as ``data_format`` says, and for a
     workbook named like no table, one item per sheet named like a table
     (format ``xlsx:SHEET``). Excel's lock files (``~$…``) are passed over."""
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+    # a broken link is kept: the caller reports it
+    for path in sorted(p for p in folder.iterdir() if p.is_file() or p.is_symlink()):
         if not _is_workbook(path):
             yield path, data_format(path)
             continue

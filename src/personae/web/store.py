@@ -16,12 +16,12 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from personae.dossier.answers import Answer, _plain, check_value, parse_answers
 from personae.dossier.questionnaire import Questionnaire
+from personae.dossier.yamlfile import load_yaml
 from personae.errors import AnswersError, KindError
 from personae.outputs import write_file
 from personae.web.fields import same, shown
@@ -67,14 +67,10 @@ class AnswersFile:
         except FileNotFoundError:
             return CommentedMap()
         try:
-            doc = _yaml().load(text)
-        except YAMLError as exc:
-            raise Unreadable(str(exc).splitlines()[0] if str(exc) else "YAML invalide") from None
-        if doc is None:
-            return CommentedMap()
-        if not isinstance(doc, CommentedMap):
-            raise Unreadable("le fichier n'est pas une liste « id: réponse »")
-        return doc
+            doc = load_yaml(text, str(self.path), _yaml())
+        except AnswersError as exc:
+            raise Unreadable("; ".join(str(p) for p in exc.problems) or str(exc)) from None
+        return CommentedMap() if doc is None else doc
 
     def snapshot(self) -> Snapshot:
         """Read the file now; the answers the loader accepts, every problem in words."""

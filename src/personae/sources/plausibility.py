@@ -1,0 +1,167 @@
+"""Rows and columns that parse but cannot be what they claim: refused or flagged, never silent.
+
+- **Totals rows** a spreadsheet adds at the bottom (``Total``, ``Grand Totals``,
+  ``Total : 28 comptes``, ``Sous-total``) in an id or name column: an error with the line,
+  since summing them would count every amount twice.
+- **Implausible magnitudes**: amounts and counts beyond anything a real company holds
+  (``1e308``, an invoice of ``1e20`` €, a headcount of ``10^12``), usually a mistyped
+  cell or a column read as another: an error with the line, before any computation.
+- **Duplicate rows**: rows identical in every canonical column of a table without a key
+  (an invoice line exported twice): a warning with the lines, as they count twice.
+- **Damaged header cells**: a column personae does not know whose name is close to a
+  canonical column the file lacks (``countr¥``, ``employeÃ©s``): a warning naming the
+  column it probably is, since its values are otherwise dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+import ftfy
+
+from personae.errors import Problem
+from personae.sources import schema
+from personae.sources.checks import Check, _rows
+from personae.sources.staging import Staged
+from personae.sources.typed import match_columns
+
+TOTALS = (
+    r"^\s*(grand[-\s]+|sous[-\s]*|sub[-\s]*)?(total|totals|totaux)"
+    r"(\s+(g[ée]n[ée]ral|general))?(\s*([:=(].*|[-–]\s.*|[0-9].*))?$"
+)
+"""A cell that labels a totals row (case ignored): ``Total``, ``TOTAL GÉNÉRAL``, ``Grand
+Totals``, ``Total : 28 comptes``, ``Sous-total (3)``; not ``TotalEnergies`` nor
+``Total SA`` nor ``Total-Expert``. Looked for in id columns only: a company may be named
+Total."""
+
+_LABEL_COLUMNS = ("account_id", "deal_id", "contact_id")
+
+LIMITS: dict[tuple[str, str], tuple[float, float, str]] = {
+    ("revenue", "amount"): (-1e12, 1e12, "an invoice line of a thousand billion or more"),
+    ("deals", "amount"): (-1e12, 1e12, "a deal of a thousand billion or more"),
+    ("accounts", "annual_turnover"): (0, 1e14, "a turnover of a hundred thousand billion"),
+    ("accounts", "employees"): (0, 1e7, "a headcount of ten million or more"),
+    ("contacts", "age"): (0, 120, "an age outside 0–120"),
+    ("activity", "quantity"): (-1e12, 1e12, "a quantity of a thousand billion or more"),
+}
+"""(table, column) -> (lowest, highest) plausible value, and what lies beyond."""
+
+MAX_UNKNOWN = 200
+"""Unknown columns compared with the canonical ones (a JSON file has thousands)."""
+
+DUPLICATE_TABLES = ("revenue", "deal_stages", "touchpoints", "notes")
+"""Tables without a key where a row repeated in every column is a mistake, not an event."""
+
+
+def rules(tables: dict[str, Staged]) -> Iterator[Check]:
+    """Every plausibility rule that applies to the (complete) tables found."""
+    for name, spec in schema.TABLES.items():
+        staged = tables.get(name)
+        if staged is None or not staged.complete:
+            continue
+        for column in spec.columns:
+            if column.name in _LABEL_COLUMNS and column.type == "string":
+                yield _totals(staged, column.name)
+            if (name, column.name) in LIMITS:
+                yield _magnitude(staged, column.name, *LIMITS[name, column.name])
+        if name in DUPLICATE_TABLES:
+            yield _repeated(staged, [c.name for c in spec.columns])
+
+
+def _totals(staged: Staged, column: str) -> Check:
+    t = staged.typed
+    c = t[column]
+    bad = t.filter(c.notnull() & c.re_search("(?i)" + TOTALS))
+    return Check(
+        staged.file,
+        column,
+        _rows(bad, bad[column]),
+        "totals rows",
+        lambda v, o: "this looks like a totals row, not data",
+        "remove the totals row (and any subtotal): personae sums the rows itself, a totals "
+        "row would count everything twice",
+    )
+
+
+def _magnitude(staged: Staged, column: str, low: float, high: float, what: str) -> Check:
+    t = staged.typed
+    c = t[column]
+    out = (c < low) | (c >= high)
+    if staged.typed.schema()[column].is_floating():
+        out = out | c.isnan() | c.isinf()
+    bad = t.filter(c.notnull() & out)
+    return Check(
+        staged.file,
+        column,
+        _rows(bad, bad[column]),
+        f"rows whose {column} is beyond any plausible value",
+        lambda v, o: f"{column} is not plausible: {what}",
+        f"check this cell (a shifted column, a pasted formula, a missing decimal comma?); "
+        f"{column} must lie between {_number(low)} and {_number(high)}",
+    )
+
+
+def _number(x: float) -> str:
+    return f"{x:,.0f}".replace(",", "\u202f")
+
+
+def _repeated(staged: Staged, columns: list[str]) -> Check:
+    t = staged.typed
+    groups = t.group_by(columns).aggregate(_n=t.count(), _first=t._line.min(), _last=t._line.max())
+    dups = groups.filter(groups._n > 1)
+    dups = dups.mutate(_line=dups._last)
+
+    def message(value: object, first: object) -> str:
+        return f"this row repeats line {first} in every column: it counts {value} times"
+
+    return Check(
+        staged.file,
+        None,
+        _rows(dups, dups._n, dups._first),
+        "groups of identical rows",
+        message,
+        "remove the repeated rows if they were exported twice; if they are truly distinct, "
+        "tell them apart (e.g. by product or period)",
+        severity="warning",
+    )
+
+
+def unknown_columns(table: str, file: str, columns: list[str]) -> list[Problem]:
+    """A warning for each column that is probably a canonical one with a damaged name."""
+    spec = schema.TABLES.get(table)
+    if spec is None:
+        return []
+    present = match_columns(spec, columns)
+    absent = [c.name for c in spec.columns if c.name not in present]
+    if not absent:
+        return []
+    problems = []
+    unknown = [c for c in columns if c not in present.values() and not c.startswith("_")]
+    for found in unknown[:MAX_UNKNOWN]:
+        key = found.strip().lower()
+        close = difflib.get_close_matches(key, absent, n=1, cutoff=0.75) or (
+            difflib.get_close_matches(ftfy.fix_text(key), absent, n=1, cutoff=0.75)
+        )
+        if not close:
+            continue
+        guess = close[0]
+        absent.remove(guess)
+        if guess in spec.required_columns:
+            continue  # the missing required column's own problem says to rename it
+        problems.append(
+            Problem(
+                file,
+                f"column {found!r} is not a column personae knows, and {guess!r} is absent: "
+                f"it is probably {guess!r} with a damaged name, and its values are ignored",
+                line=1 if file.lower().endswith((".csv", ".csv.gz")) else None,
+                column=found,
+                hint=f"rename the column {found!r} to {guess!r} (if letters look garbled, "
+                "save the file again as « CSV UTF-8 »)",
+                severity="warning",
+            )
+        )
+    return problems
+
+
+__all__ = ["LIMITS", "TOTALS", "rules", "unknown_columns"]
