@@ -33,11 +33,12 @@ from personae.sources.schema import TableSpec
 from personae.sources.typed import match_columns
 from personae.sql import ident, literal
 
-#: Logical types DuckDB's CSV reader parses itself, as the careful path would: an integer
-#: as ``TRY_CAST(text AS BIGINT)``, a date or a time as ``TRY_CAST(text AS TIMESTAMP)``
-#: (a date is cut from it afterwards), a number as ``TRY_CAST(text AS DOUBLE)`` when finite
-#: and without the ``1_000`` digit groups the careful path refuses.
-FAST_TYPES = {"int": "BIGINT", "float": "DOUBLE", "date": "TIMESTAMP", "timestamp": "TIMESTAMP"}
+#: Logical types DuckDB's CSV reader parses itself, as the careful path would: a date or a
+#: time as ``TRY_CAST(text AS TIMESTAMP)`` (a date is cut from it afterwards), a number as
+#: ``TRY_CAST(text AS DOUBLE)`` when finite and without the ``1_000`` digit groups the
+#: careful path refuses. Whole numbers (a headcount, an age: small tables) always take the
+#: careful path, because DuckDB's reader rounds ``12.5`` to 13 where it must be refused.
+FAST_TYPES = {"float": "DOUBLE", "date": "TIMESTAMP", "timestamp": "TIMESTAMP"}
 _DIGIT_GROUPS = re.compile(rb"_(?<=[0-9]_)[0-9]")  # starts with "_": a fast literal scan
 
 _HINTS = {
