@@ -17,26 +17,12 @@ import pytest
 
 from personae.metrics import compute_metrics
 from personae.settings import Settings
+from tests.engines.same import assert_same
 from tests.metrics.metric_tables import company_frames, copy_tables, make_tables
 
 pytestmark = pytest.mark.postgres
 
 ANCHOR = Path(__file__).parent / "anchors" / "mrr-playbook"
-
-
-def assert_same(a: Any, b: Any, path: str = "metrics") -> None:
-    if isinstance(a, dict):
-        assert isinstance(b, dict) and a.keys() == b.keys(), path
-        for k in a:
-            assert_same(a[k], b[k], f"{path}.{k}")
-    elif isinstance(a, list):
-        assert isinstance(b, list) and len(a) == len(b), path
-        for i, (x, y) in enumerate(zip(a, b, strict=True)):
-            assert_same(x, y, f"{path}[{i}]")
-    elif isinstance(a, float) and not isinstance(b, bool):
-        assert b == pytest.approx(a, rel=1e-9, abs=1e-9), path
-    else:
-        assert a == b, path
 
 
 def both(postgres_con: ibis.BaseBackend, frames: dict[str, Any], settings: Settings) -> None:

@@ -1,4 +1,5 @@
-"""Tables of a database reached by URL (``postgres://…``), typed as Ibis expressions.
+"""Tables of a database reached by URL (``postgres://…``) or given as an Ibis connection
+(a Spark session: ``ibis.pyspark.connect(spark)``), typed as Ibis expressions.
 
 The tables stay where they are: each is cast to the canonical types, given its defaults
 and normalised by an Ibis expression the database runs, so nothing is copied.
@@ -23,6 +24,17 @@ def open_url(url: str) -> Staging:
         con = ibis.connect(url)
     except Exception as exc:
         raise EngineError(f"cannot connect to {shown}: {first_line(exc)}") from exc
+    return open_backend(con, shown)
+
+
+def open_backend(con: BaseBackend, shown: str | None = None) -> Staging:
+    """The canonical tables of an open Ibis connection (its current database), typed where
+    they are; ``shown`` names the source in problems (default: the backend's name)."""
+    shown = shown or con.name
+    if con.name == "pyspark":
+        from personae.sources.spark import spark_backend
+
+        con = spark_backend(con)
     staging = Staging(con)
     for name, t in _known_tables(con):
         file = f"{shown}#{name}"

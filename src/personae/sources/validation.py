@@ -11,10 +11,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeAlias
+
+from ibis.backends import BaseBackend
 
 from personae.errors import Problem
 from personae.sources import checks
+from personae.sources.database import open_backend
 from personae.sources.inputs import Staging, open_source
+
+Source: TypeAlias = str | os.PathLike[str] | BaseBackend
+"""A folder, a DuckDB file, a database URL, or an open Ibis connection (a Spark session)."""
 
 
 @dataclass
@@ -31,11 +38,10 @@ class ValidationReport:
         return not self.errors
 
 
-def inspect(
-    source: str | os.PathLike[str], as_of: date | None = None
-) -> tuple[Staging, ValidationReport]:
-    """The typed tables of ``source`` and their report; the caller closes ``staging.con``."""
-    staging = open_source(source)
+def inspect(source: Source, as_of: date | None = None) -> tuple[Staging, ValidationReport]:
+    """The typed tables of ``source`` and their report; the caller closes ``staging.con``
+    (unless ``source`` is its own connection)."""
+    staging = open_backend(source) if isinstance(source, BaseBackend) else open_source(source)
     tables = staging.tables
     counts = {
         name: int(staged.public.count().to_pyarrow().as_py()) for name, staged in tables.items()
@@ -56,8 +62,10 @@ def inspect(
     return staging, report
 
 
-def validate(source: str | os.PathLike[str], *, as_of: date | None = None) -> ValidationReport:
-    """Check the tables of ``source`` (a folder, a DuckDB file, a URL); list every problem."""
+def validate(source: Source, *, as_of: date | None = None) -> ValidationReport:
+    """Check the tables of ``source`` (a folder, a DuckDB file, a URL, a connection); list
+    every problem."""
     staging, report = inspect(source, as_of)
-    staging.con.disconnect()
+    if not isinstance(source, BaseBackend):  # a connection given is the caller's to close
+        staging.con.disconnect()
     return report
