@@ -12,7 +12,7 @@ import contextlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from personae import profiling
 from personae.dossier.answers import Answer, load_answers
@@ -22,6 +22,9 @@ from personae.dossier.questionnaire import load_questionnaire
 from personae.errors import ConfigError, Problem, engine_errors
 from personae.outputs import check_out_dir, write_files
 from personae.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from personae.sources.validation import Source
 
 DEFAULT_CURRENCY = "EUR"
 
@@ -38,7 +41,7 @@ class Report:
 def compute_dossier(
     *,
     answers: Path | None = None,
-    data: str | Path | None = None,
+    data: Source | None = None,
     config: Path | None = None,
     as_of: date | None = None,
     template: Path | None = None,
