@@ -38,6 +38,7 @@ import ibis
 import ibis.expr.types as ir
 
 from personae.metrics import MetricsSession
+from personae.metrics.context import Context
 from personae.metrics.mrr import DAYS_PER_MONTH, EPSILON, MONTHS_TABLE
 from personae.metrics.query import scalar
 from personae.models.features import Feature, available
@@ -45,6 +46,7 @@ from personae.models.features import Feature, available
 PANEL_TABLE = "personae_signals_panel"
 RAW_TABLE = "personae_signals_raw"
 USAGE_TABLE = "personae_signals_usage"
+SAMPLE_TABLE = "personae_signals_grid"  # the grid rows a sampled panel reads
 FAMILY = "signals"
 SUPPORT_DAYS = 90
 EXACT_DISTINCT_EVENTS = 5_000_000  # above, distinct users are counted as hashed bits
@@ -212,14 +214,14 @@ def plan_months(session: MetricsSession) -> ibis.Table:
     )
 
 
-def _sampled_base(grid: ibis.Table, idx_t: int, buckets: int) -> ibis.Table:
-    """The sampled accounts' months up to T's, and the recent months of every account
-    paying at T (``in_sample`` tells them apart)."""
+def _sampled_grid(ctx: Context, grid: ibis.Table, idx_t: int, buckets: int) -> ibis.Table:
+    """The grid rows the sampled panel reads, stored once (``in_sample`` marks the sampled
+    accounts): all of a sampled account's months, and of every other account paying at T
+    the months its recent rows read (their MRR 3 months before included)."""
     now = grid.filter(grid.month_idx == idx_t).select(now_id=grid.account_id)
-    base = grid.filter(grid.month_idx <= idx_t)
-    base = base.mutate(in_sample=sample_bucket(base.account_id) < buckets)
-    recent = (base.month_idx >= idx_t - RECENT_MONTHS) & base.account_id.isin(now.now_id)
-    return base.filter(base.in_sample | recent)
+    g = grid.mutate(in_sample=sample_bucket(grid.account_id) < buckets)
+    recent = (g.month_idx >= idx_t - RECENT_MONTHS - 3) & g.account_id.isin(now.now_id)
+    return ctx.materialize(FAMILY, SAMPLE_TABLE, g.filter(g.in_sample | recent))
 
 
 def sample_size(rows: int) -> int | None:
@@ -234,15 +236,18 @@ def build_panel(session: MetricsSession) -> Panel:
     """Materialise the panel as a temporary table of the session."""
     ctx, grid = session.ctx, session.grid
     idx_t = ctx.cal.idx_t
-    nxt = grid.select("account_id", month_idx=grid.month_idx - 1, next_mrr=grid.mrr)
-    back = grid.select("account_id", month_idx=grid.month_idx + 3, mrr_3m_ago=grid.mrr)
     first = grid.group_by("account_id").aggregate(first_idx=grid.month_idx.min())
     source_rows = int(scalar(grid.filter(grid.month_idx < idx_t).count()))
     buckets = sample_size(source_rows)
     if buckets is None:
         base = grid.filter(grid.month_idx <= idx_t)
     else:
-        base = _sampled_base(grid, idx_t, buckets)
+        grid = _sampled_grid(ctx, grid, idx_t, buckets)
+        base = grid.filter(
+            (grid.month_idx <= idx_t) & (grid.in_sample | (grid.month_idx >= idx_t - RECENT_MONTHS))
+        )
+    nxt = grid.select("account_id", month_idx=grid.month_idx - 1, next_mrr=grid.mrr)
+    back = grid.select("account_id", month_idx=grid.month_idx + 3, mrr_3m_ago=grid.mrr)
     p = (
         base.left_join(nxt, ["account_id", "month_idx"])
         .pipe(_without, "account_id_right", "month_idx_right")
