@@ -18,6 +18,10 @@ resident memory during the sub-step (Linux's VmHWM, reset before each sub-step).
 
     uv run python benchmarks/bench_signals.py                  # M (generated once)
     uv run python benchmarks/bench_signals.py --sizes M L --report --record
+
+A run on L takes many minutes on a shared machine: ``--save`` one size's figures, then
+``--sizes --load l.json --before old-m.json old-l.json --record`` writes them without
+measuring again (``--before``: files saved with the code before a change).
 """
 
 from __future__ import annotations
@@ -191,9 +195,21 @@ def main() -> None:
     parser.add_argument("--report", action="store_true", help="time the whole report too")
     parser.add_argument("--record", action="store_true", help="write benchmarks/RESULTS.md")
     parser.add_argument("--save", type=Path, help="write the figures as JSON")
-    parser.add_argument("--before", type=Path, help="a --save of the code before, shown beside")
+    parser.add_argument(
+        "--before", type=Path, nargs="*", default=[], help="--save files of the code before"
+    )
+    parser.add_argument(
+        "--load",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="--save files measured earlier (one size each, e.g. L): recorded, not re-run",
+    )
     args = parser.parse_args()
     results: dict[str, dict[str, object]] = {}
+    for path in args.load:
+        for size, r in json.loads(path.read_text(encoding="utf-8")).items():
+            results.setdefault(size, {}).update(r)
     for size in args.sizes:
         folder = args.data_root / size
         data = folder / "data"
@@ -221,7 +237,10 @@ def main() -> None:
     if args.save:
         args.save.parent.mkdir(parents=True, exist_ok=True)
         args.save.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else {}
+    before: dict[str, dict[str, object]] = {}
+    for path in args.before:
+        for size, r in json.loads(path.read_text(encoding="utf-8")).items():
+            before.setdefault(size, {}).update(r)
     if args.record:
         print(f"wrote {record_section('signals', table(results, before))}")
 
@@ -313,7 +332,7 @@ def table(results: dict[str, dict[str, object]], before: dict[str, dict[str, obj
         if not res:
             continue
         title = "Now" if label == "after" else "Before (the code as merged with issue 7)"
-        lines += ["", f"### {title}", ""]
+        lines += [*([""] if lines[-1] else []), f"### {title}", ""]
         rows = [line for size, r in res.items() for line in _substeps(size, r)]
         if rows:
             lines += [
