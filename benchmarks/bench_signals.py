@@ -360,7 +360,7 @@ def table(results: dict[str, dict[str, object]], before: dict[str, dict[str, obj
                 assert isinstance(rep, dict)
                 cpu = f"{rep['cpu']:.1f} s" if rep.get("cpu") is not None else ""
                 lines.append(
-                    f"| {size} | {'ok' if rep['ok'] else 'failed'}: {rep['note']} | "
+                    f"| {size} | {'ok' if rep['ok'] else 'not finished'}: {rep['note']} | "
                     f"{rep['wall']:.1f} s | {cpu} | {rep['peak_mb']:,.0f} MB |".replace(",", " ")
                 )
             lines.append("")
@@ -376,8 +376,11 @@ NOTES = [
     "  of the 4.35 M panel rows, and the activity of the last 7 months is read in full.",
     "- The AUC is the logistic model's on the last 12 months (trained on the months before),",
     "  on the sampled accounts when the panel is sampled.",
-    "- Before, the whole report on L did not finish: stopped by hand after 46 minutes with",
-    "  15.4 GB resident and growing, on a machine with 24 GB shared by seven engineers.",
+    "- Neither whole report on L finished: both were stopped by hand, at 15.4 and 14.2 GB",
+    "  resident and growing, on a machine with 24 GB shared by seven engineers. The later",
+    "  run was past the signals (seen with gdb's py-bt in the icp step, `fit_score.py`",
+    "  `_with_reasons`: three reasons for each of 3.2 M accounts built and mapped in",
+    "  pandas); where the earlier run was is not known. Their CPU times are not comparable.",
     "- The machine was shared with other engineers' jobs (load average 4–15 on 2 cores):",
     "  wall times are several times the CPU times; compare CPU times.",
 ]
