@@ -129,9 +129,10 @@ def test_a_large_panel_samples_whole_accounts_and_scores_every_account_paying_no
     assert kept == {"B", "C", "D"}  # the salted hash's choice, the same on every run
     # whole accounts: every labelled month of a sampled account, none of the others
     assert set(labelled) == {k for k in rows if k[0] in kept and k[1] < 6}
-    # every account paying now keeps T's month and the months its averages read (all of
-    # tiny's six), with the very values of the unsampled panel
+    # every account paying now keeps T's month, with the very values of the unsampled
+    # panel (its usage averages read from the months before); A, not sampled, only that
     assert {k for k in sampled if k[1] == 6} == {("A", 6), ("C", 6), ("D", 6)}
+    assert sorted(k for k in sampled if k[0] == "A") == [("A", 6)]
     for key, row in sampled.items():
         assert {c: v for c, v in row.items() if c != "in_sample"} == rows[key]
 
@@ -143,9 +144,11 @@ def test_the_sample_reads_only_the_recent_months_of_other_accounts(
     monkeypatch.setattr(panel_module, "RECENT_MONTHS", 2)
     with tiny.session() as s:
         data = build_panel(s).table.to_pyarrow().to_pylist()
-    months_of_a = sorted(r["month_idx"] - JAN + 1 for r in data if r["account_id"] == "A")
-    assert months_of_a == [4, 5, 6]  # A is not sampled: T's month and the 2 before
-    assert not any(r["in_sample"] for r in data if r["account_id"] == "A")
+    (a,) = [r for r in data if r["account_id"] == "A"]  # not sampled: T's month only
+    assert (a["month_idx"] - JAN + 1, a["in_sample"]) == (6, False)
+    # its 3-month average reads April and May only (2 months back): (1 + 0) / 3, where
+    # the whole panel has (3 + 1 + 0) / 3 — the months read are the recent ones
+    assert a["events_3m"] == pytest.approx(1 / 3)
 
 
 def test_no_sample_below_the_cap() -> None:

@@ -24,9 +24,9 @@ which and why.
 Above :data:`MAX_PANEL_ROWS` labelled account-months, the labelled months come from whole
 accounts sampled in SQL by a salted hash of their id (a fixed seed: the same accounts on
 every run of a given engine), so a million customers cost what fifty thousand do; T's
-month keeps every account paying now (all are scored), with the
-:data:`RECENT_MONTHS` months before it that its usage averages read. Below the cap
-nothing is sampled and the SQL is the same as without it.
+month keeps every account paying now (all are scored), its usage averages read from the
+:data:`RECENT_MONTHS` months before it. Below the cap nothing is sampled and the SQL is
+the same as without it.
 """
 
 from __future__ import annotations
@@ -240,12 +240,14 @@ def build_panel(session: MetricsSession) -> Panel:
     source_rows = int(scalar(grid.filter(grid.month_idx < idx_t).count()))
     buckets = sample_size(source_rows)
     if buckets is None:
-        base = grid.filter(grid.month_idx <= idx_t)
+        base = reads = grid.filter(grid.month_idx <= idx_t)
     else:
+        # the panel: the sampled accounts' months and T's month of every account paying
+        # now; the usage averages of T's month read the months before it (``reads``)
         grid = _sampled_grid(ctx, grid, idx_t, buckets)
-        base = grid.filter(
-            (grid.month_idx <= idx_t) & (grid.in_sample | (grid.month_idx >= idx_t - RECENT_MONTHS))
-        )
+        up_to_t = grid.filter(grid.month_idx <= idx_t)
+        base = up_to_t.filter(up_to_t.in_sample | (up_to_t.month_idx == idx_t))
+        reads = up_to_t.filter(up_to_t.in_sample | (up_to_t.month_idx >= idx_t - RECENT_MONTHS))
     nxt = grid.select("account_id", month_idx=grid.month_idx - 1, next_mrr=grid.mrr)
     back = grid.select("account_id", month_idx=grid.month_idx + 3, mrr_3m_ago=grid.mrr)
     p = (
@@ -285,7 +287,7 @@ def build_panel(session: MetricsSession) -> Panel:
                 f"utilisateurs distincts estimés (un bit par utilisateur haché) : plus de "
                 f"{EXACT_DISTINCT_EVENTS // 1_000_000} millions d'événements d'usage"
             )
-        u = ctx.materialize(FAMILY, USAGE_TABLE, _usage(session, base, exact, buckets))
+        u = ctx.materialize(FAMILY, USAGE_TABLE, _usage(session, reads, exact, buckets))
         p = p.left_join(u, ["account_id", "month_idx"]).pipe(
             _without, "account_id_right", "month_idx_right"
         )
