@@ -1,4 +1,4 @@
-.PHONY: test lint bench bench-data bench-report bench-peer bench-models bench-ltv bench-tam golden docs screenshots
+.PHONY: test lint bench bench-data bench-report bench-peer bench-models bench-ltv bench-signals bench-tam golden docs screenshots
 
 # The whole test suite (what CI runs).
 test:
@@ -36,6 +36,12 @@ bench-models:
 # The ltv model step on demo M (figures in RESULTS.md under the models section).
 bench-ltv:
 	uv run python benchmarks/bench_ltv_step.py $(BENCH_ARGS)
+
+# The churn-signals and expansion steps on demo M, sub-step by sub-step (L as well, with the
+# whole report, recorded in RESULTS.md; the data is kept in /work/bench-data):
+#   make bench-signals BENCH_ARGS="--sizes M L --report --record"
+bench-signals:
+	uv run python benchmarks/bench_signals.py $(BENCH_ARGS)
 
 # Time the TAM count on a 30 M-row SIRENE-shaped Parquet file (built once in benchmarks/out/).
 bench-tam:

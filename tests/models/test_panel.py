@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from personae.models import panel as panel_module
 from personae.models.panel import build_panel
 from tests.models import tiny
 
@@ -108,3 +109,48 @@ def test_the_panel_is_dropped_at_close() -> None:
     assert {"personae_signals_panel", "personae_signals_raw"} <= temp_tables()
     s.close()
     assert not {"personae_signals_panel", "personae_signals_raw"} & temp_tables()
+
+
+def _by_key(data: list[dict[str, Any]]) -> dict[tuple[str, int], dict[str, Any]]:
+    return {(r["account_id"], r["month_idx"] - JAN + 1): r for r in data}
+
+
+def test_a_large_panel_samples_whole_accounts_and_scores_every_account_paying_now(
+    rows: dict[tuple[str, int], dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 18 labelled account-months against a cap of 10: 5 555 buckets of 10 000 are kept
+    monkeypatch.setattr(panel_module, "MAX_PANEL_ROWS", 10)
+    with tiny.session() as s:
+        panel = build_panel(s)
+        sampled = _by_key(panel.table.to_pyarrow().to_pylist())
+        labelled = _by_key(panel.labelled.to_pyarrow().to_pylist())
+    assert (panel.sample, panel.source_rows) == (0.5555, 18)
+    kept = {a for (a, _), r in sampled.items() if r["in_sample"]}
+    assert kept == {"B", "C", "D"}  # the salted hash's choice, the same on every run
+    # whole accounts: every labelled month of a sampled account, none of the others
+    assert set(labelled) == {k for k in rows if k[0] in kept and k[1] < 6}
+    # every account paying now keeps T's month, with the very values of the unsampled
+    # panel (its usage averages read from the months before); A, not sampled, only that
+    assert {k for k in sampled if k[1] == 6} == {("A", 6), ("C", 6), ("D", 6)}
+    assert sorted(k for k in sampled if k[0] == "A") == [("A", 6)]
+    for key, row in sampled.items():
+        assert {c: v for c, v in row.items() if c != "in_sample"} == rows[key]
+
+
+def test_the_sample_reads_only_the_recent_months_of_other_accounts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(panel_module, "MAX_PANEL_ROWS", 10)
+    monkeypatch.setattr(panel_module, "RECENT_MONTHS", 2)
+    with tiny.session() as s:
+        data = build_panel(s).table.to_pyarrow().to_pylist()
+    (a,) = [r for r in data if r["account_id"] == "A"]  # not sampled: T's month only
+    assert (a["month_idx"] - JAN + 1, a["in_sample"]) == (6, False)
+    # its 3-month average reads April and May only (2 months back): (1 + 0) / 3, where
+    # the whole panel has (3 + 1 + 0) / 3 — the months read are the recent ones
+    assert a["events_3m"] == pytest.approx(1 / 3)
+
+
+def test_no_sample_below_the_cap() -> None:
+    assert panel_module.sample_size(panel_module.MAX_PANEL_ROWS) is None
+    assert panel_module.sample_size(2 * panel_module.MAX_PANEL_ROWS) == 5_000

@@ -19,7 +19,8 @@ from personae.models.cohorts import Group, lift_row, ranked_signals
 from personae.models.commonalities import commonalities
 from personae.models.expansion import expansion
 from personae.models.features import BY_NAME
-from personae.models.signals import churn_signals
+from personae.models.panel import Panel
+from personae.models.signals import churn_signals, sample_text
 from personae.settings import Settings, load_settings
 from personae.sources import load
 from tests.metrics.metric_tables import make_tables
@@ -216,3 +217,21 @@ def test_demo_commonalities_counts(demo_s: dict[str, Any]) -> None:
     assert all(i["n_top"] == 10 for i in items if i["group"] == "top10")
     decile = [i for i in items if i["group"] == "top_decile"]
     assert decile[0]["n_top"] == math.ceil(decile[0]["n_all"] / 10)
+
+
+def test_the_samples_are_said_in_french() -> None:
+    table = ibis.table({"account_id": "string", "month_idx": "int64"}, name="panel")
+    sampled = Panel(table, 0, True, True, sample=0.0217, source_rows=23_040_000)
+    whole = Panel(table, 0, True, True)
+    plain = lambda text: text.replace("\u00a0", " ").replace("\u202f", " ")  # noqa: E731
+    assert sample_text(whole, None) is None
+    assert plain(sample_text(sampled, 0.8) or "") == (
+        "signaux mesurés sur un échantillon déterministe de 2,2 % des comptes (hachage de "
+        "l'identifiant), pour rester sous 500 000 des 23 040 000 mois-comptes ; tous les "
+        "comptes payants aujourd'hui sont notés ; modèle entraîné sur un échantillon "
+        "déterministe de 80,0 % de ces comptes, pour rester sous 200 000 mois-comptes"
+    )
+    assert plain(sample_text(whole, 0.35) or "") == (
+        "modèle entraîné sur un échantillon déterministe de 35,0 % des comptes (hachage de "
+        "l'identifiant), pour rester sous 200 000 mois-comptes"
+    )

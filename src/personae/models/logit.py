@@ -28,7 +28,7 @@ from personae.metrics.context import Context
 from personae.models.features import matrix_columns
 from personae.models.panel import FAMILY, Panel
 
-MAX_MODEL_ROWS = 400_000
+MAX_MODEL_ROWS = 200_000  # 4 fits (hold-out and final, 2 outcomes) on this many rows
 HOLDOUT_MONTHS = 12
 MIN_EVENTS = 20  # outcomes needed in the training months (and 5 in the hold-out)
 MIN_HOLDOUT_EVENTS = 5

@@ -20,16 +20,25 @@ grid), built in SQL and stored as a temporary table of the session (dropped at c
 
 A table that is absent (activity, notes) drops its features; :attr:`Panel.dropped` says
 which and why.
+
+Above :data:`MAX_PANEL_ROWS` labelled account-months, the labelled months come from whole
+accounts sampled in SQL by a salted hash of their id (a fixed seed: the same accounts on
+every run of a given engine), so a million customers cost what fifty thousand do; T's
+month keeps every account paying now (all are scored), its usage averages read from the
+:data:`RECENT_MONTHS` months before it. Below the cap nothing is sampled and the SQL is
+the same as without it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import ibis
 import ibis.expr.types as ir
 
 from personae.metrics import MetricsSession
+from personae.metrics.context import Context
 from personae.metrics.mrr import DAYS_PER_MONTH, EPSILON, MONTHS_TABLE
 from personae.metrics.query import scalar
 from personae.models.features import Feature, available
@@ -37,12 +46,17 @@ from personae.models.features import Feature, available
 PANEL_TABLE = "personae_signals_panel"
 RAW_TABLE = "personae_signals_raw"
 USAGE_TABLE = "personae_signals_usage"
+SAMPLE_TABLE = "personae_signals_grid"  # the grid rows a sampled panel reads
 FAMILY = "signals"
 SUPPORT_DAYS = 90
 EXACT_DISTINCT_EVENTS = 5_000_000  # above, distinct users are counted as hashed bits
 USER_BITS = 62
 USAGE_FEATURES = ("events", "quantity", "active_days", "users", "events_3m", "events_6m")
 FIRMOGRAPHICS = ("segment", "size_band", "industry", "region", "kind", "acquisition_channel")
+MAX_PANEL_ROWS = 500_000  # labelled account-months; above, whole accounts are sampled
+SAMPLE_BUCKETS = 10_000  # the sample's fraction is a whole number of buckets
+SAMPLE_SALT = ":personae-panel-0"  # the fixed seed: hash(account_id || salt)
+RECENT_MONTHS = 6  # T's month reads its usage this many months back (events_6m)
 
 
 @dataclass
@@ -55,11 +69,17 @@ class Panel:
     has_support: bool
     dropped: list[str] = field(default_factory=list)  # French: the features left out, and why
     notes: list[str] = field(default_factory=list)  # French: how a feature was estimated
+    sample: float | None = None  # the fraction of accounts whose labelled months are kept
+    source_rows: int = 0  # labelled account-months before sampling
 
     @property
     def labelled(self) -> ibis.Table:
-        """The rows whose next month is known (every month before T's)."""
-        return self.table.filter(self.table.month_idx < self.idx_t)
+        """The rows whose next month is known (every month before T's), of the sampled
+        accounts when the panel is sampled."""
+        t = self.table
+        if self.sample is None:
+            return t.filter(t.month_idx < self.idx_t)
+        return t.filter((t.month_idx < self.idx_t) & t.in_sample)
 
     @property
     def current(self) -> ibis.Table:
@@ -85,16 +105,34 @@ def _month_of(ts: ir.TimestampValue | ir.DateValue) -> ir.IntegerValue:
     return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
 
 
-def _usage(session: MetricsSession, base: ibis.Table, exact: bool = True) -> ibis.Table:
+def sample_bucket(account_id: ir.Value) -> ir.IntegerValue:
+    """The account's bucket in ``[0, SAMPLE_BUCKETS)``: a salted hash of its id."""
+    h = (account_id.cast("string") + SAMPLE_SALT).hash()
+    bucket: ir.IntegerValue = (h % SAMPLE_BUCKETS + SAMPLE_BUCKETS) % SAMPLE_BUCKETS
+    return bucket
+
+
+def _month_start(idx: int) -> datetime:
+    return datetime(idx // 12, idx % 12 + 1, 1)
+
+
+def _usage(
+    session: MetricsSession, base: ibis.Table, exact: bool = True, buckets: int | None = None
+) -> ibis.Table:
     """Usage of each panel row's month and its averages over the 3 and 6 months before.
 
     ``exact=False`` counts users as hashed bits (see below); days are always exact.
+    ``buckets``: the panel is sampled; only the sampled accounts' events and the recent
+    months' are read.
     """
     cal = session.ctx.cal
     act = session.ctx.tables["activity"]
     # DuckDB 2.0 groups EXTRACT(… FROM a TIMESTAMP_S) wrongly (Parquet seconds): cast first
     act = act.mutate(ts=act.timestamp.cast("timestamp"))
     act = act.filter(act.ts.date() <= cal.t)
+    if buckets is not None:
+        recent = ibis.literal(_month_start(cal.idx_t - RECENT_MONTHS), "timestamp")
+        act = act.filter((act.ts >= recent) | (sample_bucket(act.account_id) < buckets))
     # active days: the OR of one bit per day of the month, counted (exact, and as cheap as
     # a sum: distinct counts cost seven times a plain scan on tens of millions of events)
     day_bit = ibis.literal(1, "int64") << (act.ts.day().cast("int64") - 1)
@@ -176,14 +214,42 @@ def plan_months(session: MetricsSession) -> ibis.Table:
     )
 
 
+def _sampled_grid(ctx: Context, grid: ibis.Table, idx_t: int, buckets: int) -> ibis.Table:
+    """The grid rows the sampled panel reads, stored once (``in_sample`` marks the sampled
+    accounts): all of a sampled account's months, and of every other account paying at T
+    the months its recent rows read (their MRR 3 months before included)."""
+    now = grid.filter(grid.month_idx == idx_t).select(now_id=grid.account_id)
+    g = grid.mutate(in_sample=sample_bucket(grid.account_id) < buckets)
+    recent = (g.month_idx >= idx_t - RECENT_MONTHS - 3) & g.account_id.isin(now.now_id)
+    return ctx.materialize(FAMILY, SAMPLE_TABLE, g.filter(g.in_sample | recent))
+
+
+def sample_size(rows: int) -> int | None:
+    """The buckets kept (of :data:`SAMPLE_BUCKETS`) for ``rows`` labelled account-months,
+    or None when they fit under :data:`MAX_PANEL_ROWS`."""
+    if rows <= MAX_PANEL_ROWS:
+        return None
+    return max(1, MAX_PANEL_ROWS * SAMPLE_BUCKETS // rows)
+
+
 def build_panel(session: MetricsSession) -> Panel:
     """Materialise the panel as a temporary table of the session."""
     ctx, grid = session.ctx, session.grid
     idx_t = ctx.cal.idx_t
+    first = grid.group_by("account_id").aggregate(first_idx=grid.month_idx.min())
+    source_rows = int(scalar(grid.filter(grid.month_idx < idx_t).count()))
+    buckets = sample_size(source_rows)
+    if buckets is None:
+        base = reads = grid.filter(grid.month_idx <= idx_t)
+    else:
+        # the panel: the sampled accounts' months and T's month of every account paying
+        # now; the usage averages of T's month read the months before it (``reads``)
+        grid = _sampled_grid(ctx, grid, idx_t, buckets)
+        up_to_t = grid.filter(grid.month_idx <= idx_t)
+        base = up_to_t.filter(up_to_t.in_sample | (up_to_t.month_idx == idx_t))
+        reads = up_to_t.filter(up_to_t.in_sample | (up_to_t.month_idx >= idx_t - RECENT_MONTHS))
     nxt = grid.select("account_id", month_idx=grid.month_idx - 1, next_mrr=grid.mrr)
     back = grid.select("account_id", month_idx=grid.month_idx + 3, mrr_3m_ago=grid.mrr)
-    first = grid.group_by("account_id").aggregate(first_idx=grid.month_idx.min())
-    base = grid.filter(grid.month_idx <= idx_t)
     p = (
         base.left_join(nxt, ["account_id", "month_idx"])
         .pipe(_without, "account_id_right", "month_idx_right")
@@ -221,7 +287,7 @@ def build_panel(session: MetricsSession) -> Panel:
                 f"utilisateurs distincts estimés (un bit par utilisateur haché) : plus de "
                 f"{EXACT_DISTINCT_EVENTS // 1_000_000} millions d'événements d'usage"
             )
-        u = ctx.materialize(FAMILY, USAGE_TABLE, _usage(session, base, exact))
+        u = ctx.materialize(FAMILY, USAGE_TABLE, _usage(session, reads, exact, buckets))
         p = p.left_join(u, ["account_id", "month_idx"]).pipe(
             _without, "account_id_right", "month_idx_right"
         )
@@ -252,7 +318,8 @@ def build_panel(session: MetricsSession) -> Panel:
     # compiling the keys on top of the joins above costs more than the copy)
     keys = {bin_column(f): f.bins(raw) for f in available(has_usage, has_support)}
     table = ctx.materialize(FAMILY, PANEL_TABLE, raw.mutate(**keys))
-    return Panel(table, idx_t, has_usage, has_support, dropped, notes)
+    sample = None if buckets is None else buckets / SAMPLE_BUCKETS
+    return Panel(table, idx_t, has_usage, has_support, dropped, notes, sample, source_rows)
 
 
 def bin_column(feature: Feature) -> str:

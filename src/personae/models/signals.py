@@ -18,13 +18,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from personae.dossier.kinds import fmt_int, fmt_percent
 from personae.metrics import MetricsSession
 from personae.models import logit
 from personae.models.cohorts import STRONG_LIFT, Group, cohort_stats, ranked_signals
 from personae.models.features import BEHAVIOUR, BY_NAME, CATEGORICAL, PROFILE, available
 from personae.models.logit import Floats
 from personae.models.output import ModelOutput
-from personae.models.panel import FAMILY, Panel, bin_column, build_panel
+from personae.models.panel import FAMILY, MAX_PANEL_ROWS, Panel, bin_column, build_panel
 
 MAX_REASONS = 3
 LEVEL_SHARE = 0.01  # a categorical value gets its own indicator above this share of rows
@@ -80,6 +81,25 @@ def prepared(session: MetricsSession) -> Prepared:
     return _PREPARED[session]
 
 
+def sample_text(panel: Panel, model: float | None) -> str | None:
+    """What was sampled, in French (None when nothing was)."""
+    parts = []
+    if panel.sample is not None:
+        parts.append(
+            f"signaux mesurés sur un échantillon déterministe de {fmt_percent(panel.sample)} "
+            f"des comptes (hachage de l'identifiant), pour rester sous "
+            f"{fmt_int(MAX_PANEL_ROWS)} des {fmt_int(panel.source_rows)} mois-comptes ; "
+            f"tous les comptes payants aujourd'hui sont notés"
+        )
+    if model is not None:
+        parts.append(
+            f"modèle entraîné sur un échantillon déterministe de {fmt_percent(model)} "
+            + ("de ces comptes" if parts else "des comptes (hachage de l'identifiant)")
+            + f", pour rester sous {fmt_int(logit.MAX_MODEL_ROWS)} mois-comptes"
+        )
+    return " ; ".join(parts) or None
+
+
 def _levels(prep: Prepared) -> dict[str, list[str]]:
     """The categorical groups that get an indicator (the most frequent is the reference)."""
     out: dict[str, list[str]] = {}
@@ -114,11 +134,9 @@ def _scores(
     m, cur = prep.train, prep.current
     assert m is not None and cur is not None
     info: dict[str, Any] = {"model_rows": len(m.month)}
-    if prep.sample is not None:
-        info["sample"] = (
-            f"échantillon déterministe de {prep.sample:.1%} des comptes (hachage de "
-            f"l'identifiant) pour rester sous {logit.MAX_MODEL_ROWS} mois-comptes"
-        )
+    text = sample_text(prep.panel, prep.sample)
+    if text:
+        info["sample"] = text
     metrics, reason = logit.holdout(m, outcome, prep.panel.idx_t - logit.HOLDOUT_MONTHS)
     y = m.y[outcome]
     if int(y.sum()) < logit.MIN_EVENTS or int(y.sum()) == len(y):
