@@ -38,7 +38,7 @@ bench-ltv:
 	uv run python benchmarks/bench_ltv_step.py $(BENCH_ARGS)
 
 # The churn-signals and expansion steps on demo M, sub-step by sub-step (L as well, with the
-# whole report, recorded in RESULTS.md; the data is kept in /work/bench-data):
+# whole report, recorded in RESULTS.md; the data is kept in benchmarks/out/signals, or --data-root):
 #   make bench-signals BENCH_ARGS="--sizes M L --report --record"
 bench-signals:
 	uv run python benchmarks/bench_signals.py $(BENCH_ARGS)

@@ -36,9 +36,10 @@ import time
 from datetime import date
 from pathlib import Path
 
-from _common import Run, child, machine, record_section
+from _common import HERE, Run, child, machine, record_section
 
-DATA_ROOT = Path("/work/bench-data")  # outside any worktree: L takes 4 minutes to generate
+DATA_ROOT = HERE / "out" / "signals"  # kept between runs (L takes 4 minutes to generate);
+# --data-root points elsewhere, e.g. outside a worktree so that several checkouts share it
 SUBSTEPS = ("panel SQL", "cohort SQL", "pull to Python", "fit", "scoring")
 
 GENERATE = """
@@ -320,7 +321,7 @@ def table(results: dict[str, dict[str, object]], before: dict[str, dict[str, obj
         "## Churn signals on M and L",
         "",
         "`make bench-signals` (`uv run python benchmarks/bench_signals.py --sizes M L --report",
-        "--record`). Demo data of seed 0 kept in /work/bench-data (generated once). In a fresh",
+        "--record`). Demo data of seed 0 generated once and kept (--data-root; /work/bench-data for these figures). In a fresh",
         "process per size: load and metrics first (not timed), then the `churn_signals` and",
         "`expansion` steps as the report runs them; each sub-step timed where the code calls",
         "it. CPU time counts every thread (DuckDB's too); peak memory is the process's resident",
