@@ -141,3 +141,23 @@ def test_the_holdout_sentence_never_praises_a_model_near_chance() -> None:
     assert "les 10 % jugés les plus prometteurs" in _holdout(
         h, "hausses", "les plus prometteurs", None
     )
+
+
+def test_a_sampled_panel_says_so_before_its_counts() -> None:
+    churn = {
+        "base_rate": 0.0234,
+        "holdout": HOLDOUT,
+        "signals": [_signal("signal", 3.0)],
+        "n": 505011,
+        "accounts": 8429,
+        "dropped": [],
+        "panel_sample": 0.0222,
+    }
+    text = churn_signals({"models": {"churn_signals": churn}})["10.5"]
+    assert text.startswith(
+        "Oui, sur un échantillon de 2,2\u00a0% des comptes, soit 505\u202f011 mois-comptes "
+        "de 8\u202f429 comptes"
+    )
+    expansion = {**churn, "triggers": [_signal("trigger", 2.0)], "signals": None}
+    text = expansion_triggers({"models": {"expansion": expansion}})["11.4"]
+    assert text.startswith("Oui, sur un échantillon de 2,2\u00a0% des comptes, soit 505\u202f011")

@@ -49,6 +49,12 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _measured(s: Mapping[str, Any]) -> str:
+    """Says, before the counts, that they are a sample's (large companies)."""
+    f = s.get("panel_sample")
+    return f"un échantillon de {fmt_percent(f)} des comptes, soit " if f else ""
+
+
 def _sample(s: Mapping[str, Any]) -> str:
     return f" ({s['sample']})" if s.get("sample") else ""
 
@@ -75,8 +81,8 @@ def churn_signals(m: Metrics) -> dict[str, Any]:
     base = s["base_rate"]
     lead = " ; ".join(x["label"] for x in signals[:SIGNAL_LINES])
     text = (
-        f"Oui, sur {fmt_int(s['n'])} mois-comptes de {fmt_int(s['accounts'])} comptes "
-        f"({fmt_percent(base)} des comptes payants partent le mois suivant) : {lead}"
+        f"Oui, sur {_measured(s)}{fmt_int(s['n'])} mois-comptes de {fmt_int(s['accounts'])} "
+        f"comptes ({fmt_percent(base)} des comptes payants partent le mois suivant) : {lead}"
     )
     model = _holdout(s.get("holdout"), "churns", "les plus exposés", s.get("holdout_reason"))
     if model:
@@ -101,7 +107,7 @@ def expansion_triggers(m: Metrics) -> dict[str, Any]:
     out: dict[str, Any] = {}
     lead = " ; ".join(x["label"] for x in triggers[:SIGNAL_LINES])
     text = (
-        f"Oui, sur {fmt_int(e['n'])} mois-comptes ({fmt_percent(e['base_rate'])} des comptes "
+        f"Oui, sur {_measured(e)}{fmt_int(e['n'])} mois-comptes ({fmt_percent(e['base_rate'])} des comptes "
         f"payants augmentent leur MRR le mois suivant) : {lead}"
     )
     model = _holdout(e.get("holdout"), "hausses", "les plus prometteurs", e.get("holdout_reason"))

@@ -137,6 +137,8 @@ def _scores(
     text = sample_text(prep.panel, prep.sample)
     if text:
         info["sample"] = text
+    if prep.panel.sample is not None:
+        info["panel_sample"] = prep.panel.sample  # the counts below are the sample's
     metrics, reason = logit.holdout(m, outcome, prep.panel.idx_t - logit.HOLDOUT_MONTHS)
     y = m.y[outcome]
     if int(y.sum()) < logit.MIN_EVENTS or int(y.sum()) == len(y):
