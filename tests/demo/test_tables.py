@@ -24,6 +24,15 @@ def test_keys_are_unique(demo: Demo) -> None:
     assert t["deals"]["deal_id"].is_unique
 
 
+def test_no_row_repeats_where_validation_calls_it_a_duplicate(demo: Demo) -> None:
+    """The demo must validate without a 'remove the repeated rows' warning."""
+    from personae.sources.plausibility import DUPLICATE_TABLES
+
+    for name in DUPLICATE_TABLES:
+        table = demo.tables[name]
+        assert not table.duplicated().any(), f"{name} has rows repeated in every column"
+
+
 def test_references_resolve(demo: Demo) -> None:
     t = demo.tables
     accounts = set(t["accounts"]["account_id"])

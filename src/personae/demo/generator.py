@@ -367,6 +367,10 @@ def _touchpoints(
     person = contacts.pick(rng, a)
     order = np.lexsort((tm, number[a]))
     a, tm, kk, dl, person = a[order], tm[order], kk[order], dl[order], person[order]
+    # the same touch twice in the same minute is an export's duplicate, not an event
+    rows_key = np.stack([a, tm.astype(np.int64), kk, dl, person], axis=1)
+    first = np.sort(np.unique(rows_key, axis=0, return_index=True)[1])
+    a, tm, kk, dl, person = a[first], tm[first], kk[first], dl[first], person[first]
     channel = pa.array([c for c, _ in deals.TOUCH_KEYS])
     content = pa.array([c for _, c in deals.TOUCH_KEYS])
     return to_table(
