@@ -196,19 +196,17 @@ def check(peer: Run, dossier: Path) -> str:
     return f"the same {n} numbers"
 
 
-_PHASE = re.compile(r"^\s*(?P<name>\S.*?)\s*[:=]?\s+(?P<value>\d+(?:[.,]\d+)?)\s*(?P<unit>ms|s)\b")
+_PHASE = re.compile(r"^\s+(?P<value>\d+\.\d+) s\s+(?:[\d.]+ %)?\s+(?P<name>\S.*?)\s*$")
 
 
 def phases(stderr: str) -> list[tuple[str, str]]:
-    """(phase, seconds) from ``--profile``'s lines "<phase> <time> s|ms" (any other line is
-    ignored)."""
+    """(phase, seconds) from the lines ``personae.profiling.print_times`` writes
+    ("  1.234 s  12.3 %  phase  (N calls)"); any other line is ignored."""
     out = []
     for line in stderr.splitlines():
         m = _PHASE.match(line)
         if m:
-            value = float(m["value"].replace(",", "."))
-            seconds = value / 1000 if m["unit"] == "ms" else value
-            out.append((m["name"].strip(" .:"), f"{seconds:.2f} s"))
+            out.append((m["name"], f"{float(m['value']):.2f} s"))
     return out
 
 

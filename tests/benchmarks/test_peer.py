@@ -74,3 +74,28 @@ def test_the_comparison_sees_a_difference() -> None:
         disagreements({"nrr": 1.0}, ours)
     with pytest.raises(ValueError, match="2 rows"):
         disagreements({"segments": [{"clients": 3}, {"clients": 1}]}, ours)
+
+
+def test_the_benchmark_reads_the_profile_personae_prints() -> None:
+    import io
+
+    from personae import profiling
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from bench_peer import phases
+
+    profiling.enable()
+    try:
+        with profiling.phase("load+validate"):
+            pass
+        with profiling.phase("sql.icp"):
+            pass
+        with profiling.phase("sql.icp"):
+            pass
+        stream = io.StringIO()
+        profiling.print_times(stream, 1.0)
+    finally:
+        profiling.enable(False)
+    found = dict(phases(stream.getvalue()))
+    assert set(found) == {"load+validate", "sql.icp  (2 calls)"}
+    assert all(v.endswith(" s") for v in found.values())
