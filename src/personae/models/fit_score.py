@@ -30,7 +30,7 @@ from personae.models.attributes import LABELS, MULTI, SCORED
 
 ALPHA = 0.5
 TIERS = ("A", "B", "C", "D")
-REASONS = 2  # the weights of largest magnitude named per account
+REASONS = 3  # the weights of largest magnitude named per account
 
 
 def woe_weights(counts: Sequence[Mapping[str, Any]], best: int, rest: int) -> list[dict[str, Any]]:
@@ -127,11 +127,11 @@ def score_accounts(
             group_by=held.account_id, order_by=[held.woe.abs().desc(), held.attribute, held.value]
         )
     )
-    top = ranked.filter(ranked.rn <= REASONS)
+    top = ranked.filter(ranked.rn < REASONS)  # ibis numbers rows from 0
     # one row per account: the weight index of its first, second… reason (few distinct
     # weights, so the text is built once per weight in Python, not once per account)
     picks = top.group_by("account_id").aggregate(
-        **{f"r{i}": top.k.max(where=top.rn == i) for i in range(1, REASONS + 1)}
+        **{f"r{i}": top.k.max(where=top.rn == i) for i in range(REASONS)}
     )
     tiered = sums.select("account_id", "icp_score", icp_tier=tier)
     status = tiered.left_join(
@@ -148,7 +148,7 @@ def score_accounts(
             k: int(r[k] or 0) for k in ("accounts", "clients", "prospects")
         }
     pulled = tiered.left_join(picks, "account_id").select(
-        "account_id", "icp_score", "icp_tier", *[f"r{i}" for i in range(1, REASONS + 1)]
+        "account_id", "icp_score", "icp_tier", *[f"r{i}" for i in range(REASONS)]
     )
     scores = pulled.to_pyarrow().to_pandas()
     texts = [reason_text(str(w["attribute"]), str(w["value"]), float(w["woe"])) for w in weights]
@@ -162,10 +162,10 @@ def reason_text(attribute: str, value: str, woe: float) -> str:
 
 
 def _with_reasons(scores: pd.DataFrame, texts: Sequence[str]) -> pd.DataFrame:
-    """Replace the columns ``r1``… (index in ``texts`` of each reason, null when the
+    """Replace the columns ``r0``… (index in ``texts`` of each reason, null when the
     account has fewer) with ``icp_reasons``, the reasons joined by « ; »: one string built
     per distinct combination of reasons, shared by every account holding it."""
-    cols = [f"r{i}" for i in range(1, REASONS + 1)]
+    cols = [f"r{i}" for i in range(REASONS)]
     if scores.empty:
         scores = scores.drop(columns=cols)
         scores["icp_reasons"] = pd.Series([], dtype=object)
