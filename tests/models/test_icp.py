@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from personae.demo import generate
-from personae.models.fit_score import score_range, woe_weights
+from personae.models.fit_score import _with_reasons, reason_text, score_range, woe_weights
 from personae.models.icp import lifts, profile_of, smoothed_lift
 from personae.pipeline import compute_dossier
 
@@ -112,6 +112,29 @@ def test_tiny_company_best_customers_are_the_planted_ones(tmp_path: Path) -> Non
     stars = d.accounts[d.accounts.account_id.isin([f"A{i:03d}" for i in range(0, 80, 4)])]
     assert set(stars.icp_tier) == {"A"}
     assert stars.icp_reasons.str.contains("Santé · ETI").all()
+    assert d.accounts.icp_reasons.str.count(" ; ").max() == 2  # three reasons at most
+
+
+def test_reasons_joined_per_account_in_rank_order() -> None:
+    texts = [reason_text("tool", "Excel", 0.64), reason_text("region", "UK", -1.25)]
+    assert texts == ["Outil : Excel (+0,6)", "Région : UK (−1,2)"]
+    nan = float("nan")
+    scores = pd.DataFrame(
+        {
+            "account_id": ["a", "b", "c", "d"],
+            "r0": [1, 0, nan, 0],
+            "r1": [0, nan, nan, 1],
+            "r2": [nan, nan, nan, nan],
+        }
+    )
+    out = _with_reasons(scores, texts)
+    assert list(out.columns) == ["account_id", "icp_reasons"]
+    assert out.icp_reasons.tolist() == [
+        f"{texts[1]} ; {texts[0]}",
+        texts[0],
+        "",
+        f"{texts[0]} ; {texts[1]}",
+    ]
 
 
 def test_tiny_client_base_says_so(tmp_path: Path) -> None:

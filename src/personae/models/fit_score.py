@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ibis
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -29,6 +30,7 @@ from personae.models.attributes import LABELS, MULTI, SCORED
 
 ALPHA = 0.5
 TIERS = ("A", "B", "C", "D")
+REASONS = 3  # the weights of largest magnitude named per account
 
 
 def woe_weights(counts: Sequence[Mapping[str, Any]], best: int, rest: int) -> list[dict[str, Any]]:
@@ -82,8 +84,11 @@ def score_accounts(
             "attribute": [str(w["attribute"]) for w in weights],
             "value": [str(w["value"]) for w in weights],
             "woe": [float(w["woe"]) for w in weights],
+            "k": list(range(len(weights))),
         },
-        schema=pa.schema([("attribute", pa.string()), ("value", pa.string()), ("woe", "f8")]),
+        schema=pa.schema(
+            [("attribute", pa.string()), ("value", pa.string()), ("woe", "f8"), ("k", "i8")]
+        ),
     )
     w = ctx.upload("personae_icp_weights", table.to_pydict(), table.schema)
     lo, hi = score_range(weights)
@@ -111,12 +116,23 @@ def score_accounts(
         (sums.icp_score >= cuts["C"], "C"),
         else_="D",
     )
-    ranked = j.filter(j.woe != 0).mutate(
+    # a reason is a weight the account holds (a value no client holds weighs 0); ``k``
+    # indexes ``weights``
+    held = scored.inner_join(w, ["attribute", "value"]).select(
+        "account_id", "attribute", "value", "woe", "k"
+    )
+    held = held.filter(held.woe != 0)
+    ranked = held.mutate(
         rn=ibis.row_number().over(
-            group_by=j.account_id, order_by=[j.woe.abs().desc(), j.attribute, j.value]
+            group_by=held.account_id, order_by=[held.woe.abs().desc(), held.attribute, held.value]
         )
     )
-    top = ranked.filter(ranked.rn < 3).select("account_id", "attribute", "value", "woe", "rn")
+    top = ranked.filter(ranked.rn < REASONS)  # ibis numbers rows from 0
+    # one row per account: the weight index of its first, second… reason (few distinct
+    # weights, so the text is built once per weight in Python, not once per account)
+    picks = top.group_by("account_id").aggregate(
+        **{f"r{i}": top.k.max(where=top.rn == i) for i in range(REASONS)}
+    )
     tiered = sums.select("account_id", "icp_score", icp_tier=tier)
     status = tiered.left_join(
         facts.select("account_id", "is_client", "first_positive"), "account_id"
@@ -131,9 +147,12 @@ def score_accounts(
         tiers[str(r["icp_tier"])] = {
             k: int(r[k] or 0) for k in ("accounts", "clients", "prospects")
         }
-    scores = tiered.to_pyarrow().to_pandas()
-    reasons = top.to_pyarrow().to_pandas()
-    return _with_reasons(scores, reasons), cuts, tiers
+    pulled = tiered.left_join(picks, "account_id").select(
+        "account_id", "icp_score", "icp_tier", *[f"r{i}" for i in range(REASONS)]
+    )
+    scores = pulled.to_pyarrow().to_pandas()
+    texts = [reason_text(str(w["attribute"]), str(w["value"]), float(w["woe"])) for w in weights]
+    return _with_reasons(scores, texts), cuts, tiers
 
 
 def reason_text(attribute: str, value: str, woe: float) -> str:
@@ -142,15 +161,29 @@ def reason_text(attribute: str, value: str, woe: float) -> str:
     return f"{LABELS[attribute]} : {value} ({sign}{size})"
 
 
-def _with_reasons(scores: pd.DataFrame, reasons: pd.DataFrame) -> pd.DataFrame:
-    if reasons.empty:
-        scores["icp_reasons"] = ""
+def _with_reasons(scores: pd.DataFrame, texts: Sequence[str]) -> pd.DataFrame:
+    """Replace the columns ``r0``… (index in ``texts`` of each reason, null when the
+    account has fewer) with ``icp_reasons``, the reasons joined by « ; »: one string built
+    per distinct combination of reasons, shared by every account holding it."""
+    cols = [f"r{i}" for i in range(REASONS)]
+    if scores.empty:
+        scores = scores.drop(columns=cols)
+        scores["icp_reasons"] = pd.Series([], dtype=object)
         return scores
-    reasons = reasons.sort_values(["account_id", "rn"], kind="stable")
-    text = [
-        reason_text(a, v, w)
-        for a, v, w in zip(reasons["attribute"], reasons["value"], reasons["woe"], strict=True)
-    ]
-    joined = pd.Series(text, index=reasons.index).groupby(reasons["account_id"]).agg(" ; ".join)
-    scores["icp_reasons"] = scores["account_id"].map(joined).fillna("")
+    n = len(texts) + 1  # code 0: no reason
+    key = np.zeros(len(scores), dtype=np.int64)
+    for c in cols:
+        code = scores[c].fillna(-1).to_numpy(dtype=np.int64) + 1
+        key = key * n + code
+    uniq, inverse = np.unique(key, return_inverse=True)
+    built: list[str] = []
+    for k in uniq.tolist():
+        parts: list[str] = []
+        for _ in cols:
+            k, code = divmod(k, n)
+            if code:
+                parts.append(texts[code - 1])
+        built.append(" ; ".join(reversed(parts)))
+    scores = scores.drop(columns=cols)
+    scores["icp_reasons"] = np.asarray(built, dtype=object)[inverse]
     return scores
