@@ -94,7 +94,7 @@ def _duckdb() -> BaseBackend:
     # directory under the system's temporary folder (not ./.tmp), removed when it closes
     con.con.execute("SET memory_limit = '3GB'")
     spill = Path(tempfile.gettempdir()) / f"personae-duckdb-{os.getpid()}-{id(con)}"
-    con.con.execute(f"SET temp_directory = '{spill.as_posix()}'")
+    con.con.execute(f"SET temp_directory = {literal(spill.as_posix())}")
     return con
 
 
