@@ -92,10 +92,19 @@ def _duckdb() -> BaseBackend:
     # DuckDB's default (80 % of the RAM) lets its buffers grow to ~9 GB on a million
     # customers (peak 9.6 GB, 5.3 GB with this limit); past it DuckDB spills to a private
     # directory under the system's temporary folder (not ./.tmp), removed when it closes
-    con.con.execute("SET memory_limit = '3GB'")
+    con.con.execute(f"SET memory_limit = '{_memory_limit_mb()}MB'")
     spill = Path(tempfile.gettempdir()) / f"personae-duckdb-{os.getpid()}-{id(con)}"
     con.con.execute(f"SET temp_directory = {literal(spill.as_posix())}")
     return con
+
+
+def _memory_limit_mb(cap_mb: int = 3000) -> int:
+    """3 GB, or DuckDB's own default (80 % of the RAM) on a machine with less than ~4 GB."""
+    try:
+        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system: keep the cap
+        return cap_mb
+    return max(256, min(cap_mb, int(0.8 * ram / 1e6)))  # DuckDB: 1 MB = 1 000 000 bytes
 
 
 def _where(source: str, name: str) -> str:
