@@ -12,11 +12,8 @@ has ``--profile`` (per-phase wall times on stderr), the best run's phases are sh
 
     uv run python benchmarks/bench_peer.py                  # 300 and 30 000 customers
     uv run python benchmarks/bench_peer.py --customers 300 --repeat 5 --record
-    uv run python benchmarks/bench_peer.py --phases --record   # where the time goes
 
-``--phases`` instead runs benchmarks/report_phases.py once per size: the report's steps,
-its engine calls per family of numbers and its model steps, timed in process (works with
-or without ``--profile``), recorded as its own section.
+An older commit without ``--profile`` is still timed, without the phases.
 """
 
 from __future__ import annotations
@@ -35,7 +32,6 @@ from _compare import disagreements
 from bench_report import FLOOR
 
 PEER = HERE / "peer_pandas.py"
-PHASES = HERE / "report_phases.py"
 
 GENERATE = """
 import sys
@@ -84,24 +80,7 @@ def main() -> None:
         default="c",
         help="pd.read_csv's engine in the peer (c, pandas' default; pyarrow is faster)",
     )
-    parser.add_argument(
-        "--phases", action="store_true", help="time the report's phases instead (one run a size)"
-    )
     args = parser.parse_args()
-    if args.phases:
-        found = []
-        for n in args.customers:
-            folder = args.out / str(n)
-            data = folder / "data"
-            if not (data / "truth.json").exists():
-                child("generate", GENERATE, str(folder), str(n))
-            run = child("phases", RUN_SCRIPT, str(PHASES), str(data), str(folder / "phases"))
-            print(f"{_n(n)} customers: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU", flush=True)
-            print(run.stderr if run.ok else run.stderr[-3000:], flush=True)
-            found.append((n, run))
-        if args.record:
-            print(f"wrote {record_section('peer-phases', phases_table(found))}")
-        return
     profile = has_profile()
     print(f"personae report --profile: {'yes' if profile else 'not on this commit'}", flush=True)
     sizes = []
@@ -222,32 +201,6 @@ def _commit() -> str:
     return f"Commit {head}, src/ as of {src}{dirty}"
 
 
-def phases_table(found: list[tuple[int, Run]]) -> str:
-    lines = [
-        "### Where the time goes in `personae report` (timed in process)",
-        "",
-        "`uv run python benchmarks/bench_peer.py --phases --record`: benchmarks/report_phases.py",
-        "replays the report's steps (as `personae.pipeline` does them) with a timer around",
-        "each, around every engine call (SQL compiled by Ibis and sqlglot, then run), summed",
-        'per family of numbers, and around each model step. The "engine:" lines are part of',
-        'the step that asked for them (metric families, models…), the "model:" lines',
-        'make up "models"; the run\'s wall time beyond "total in process" is the',
-        "interpreter starting and exiting. One run per size, so read the shares more than",
-        "the seconds on a shared machine (compare the CPU time with the wall time).",
-        "",
-        f"Machine: {machine()}. {_commit()}. Measured {date.today().isoformat()}"
-        f"; load average {os.getloadavg()[0]:.1f} at the end.",
-    ]
-    for n, run in found:
-        lines += ["", f"{_n(n)} customers: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU.", ""]
-        if not run.ok:
-            lines.append(f"failed: {run.note}")
-            continue
-        lines += ["| part | wall time |", "|---|---:|"]
-        lines += [f"| {name} | {value} |" for name, value in phases(run.stderr)]
-    return "\n".join(lines)
-
-
 def _n(x: int) -> str:
     return f"{x:,}".replace(",", " ")
 
@@ -316,10 +269,7 @@ def table(sizes: list[Size], repeat: int, profile: bool, engine: str = "c") -> s
     ]
     lines += ["", "### Where the time goes", ""]
     if not profile:
-        lines.append(
-            "`personae report` has no `--profile` on this commit; the next section "
-            "(`bench_peer.py --phases`) times its steps in process."
-        )
+        lines.append("`personae report` has no `--profile` on this commit.")
     for s in sizes:
         if s.phases:
             lines += [f"`personae report --profile`, {_n(s.customers)} customers (best run):", ""]
