@@ -49,6 +49,25 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _found(
+    s: Mapping[str, Any],
+    found: Sequence[Mapping[str, Any]],
+    counts: str,
+    then: str,
+    events: str,
+    top: str,
+) -> str:
+    """The answer when signals (or triggers) stand out: on what, the base rate, the
+    strongest ones, then how well the model ranks the hold-out months."""
+    lead = " ; ".join(x["label"] for x in found[:SIGNAL_LINES])
+    text = (
+        f"Oui, sur {_measured(s)}{counts} ({fmt_percent(s['base_rate'])} des comptes payants "
+        f"{then} le mois suivant) : {lead}"
+    )
+    model = _holdout(s.get("holdout"), events, top, s.get("holdout_reason"))
+    return f"{text}. Ensemble, {model}{_sample(s)}" if model else text
+
+
 def _measured(s: Mapping[str, Any]) -> str:
     """Says, before the counts, that they are a sample's (large companies)."""
     f = s.get("panel_sample")
@@ -78,15 +97,8 @@ def churn_signals(m: Metrics) -> dict[str, Any]:
     signals: Sequence[Mapping[str, Any]] = s.get("signals") or []
     if not signals:
         return {"10.5": _no_signal(s, "signal de churn")}
-    base = s["base_rate"]
-    lead = " ; ".join(x["label"] for x in signals[:SIGNAL_LINES])
-    text = (
-        f"Oui, sur {_measured(s)}{fmt_int(s['n'])} mois-comptes de {fmt_int(s['accounts'])} "
-        f"comptes ({fmt_percent(base)} des comptes payants partent le mois suivant) : {lead}"
-    )
-    model = _holdout(s.get("holdout"), "churns", "les plus exposés", s.get("holdout_reason"))
-    if model:
-        text += f". Ensemble, {model}{_sample(s)}"
+    counts = f"{fmt_int(s['n'])} mois-comptes de {fmt_int(s['accounts'])} comptes"
+    text = _found(s, signals, counts, "partent", "churns", "les plus exposés")
     dropped = s.get("dropped") or []
     if dropped:
         text += f". Non mesuré : {', '.join(dropped)}"
@@ -105,15 +117,10 @@ def expansion_triggers(m: Metrics) -> dict[str, Any]:
     if not triggers:
         return {"11.4": _no_signal(e, "déclencheur d'upsell")}
     out: dict[str, Any] = {}
-    lead = " ; ".join(x["label"] for x in triggers[:SIGNAL_LINES])
-    text = (
-        f"Oui, sur {_measured(e)}{fmt_int(e['n'])} mois-comptes ({fmt_percent(e['base_rate'])} des comptes "
-        f"payants augmentent leur MRR le mois suivant) : {lead}"
+    counts = f"{fmt_int(e['n'])} mois-comptes"
+    out["11.4"] = _found(
+        e, triggers, counts, "augmentent leur MRR", "hausses", "les plus prometteurs"
     )
-    model = _holdout(e.get("holdout"), "hausses", "les plus prometteurs", e.get("holdout_reason"))
-    if model:
-        text += f". Ensemble, {model}{_sample(e)}"
-    out["11.4"] = text
     opportunities: Sequence[Mapping[str, Any]] = e.get("opportunities") or []
     on: Sequence[str] = e.get("opportunity_triggers") or []
     if opportunities and on:
