@@ -61,8 +61,8 @@ def _found(
     strongest ones, then how well the model ranks the hold-out months."""
     lead = " ; ".join(x["label"] for x in found[:SIGNAL_LINES])
     text = (
-        f"Oui, sur {_measured(s)}{counts} ({fmt_percent(s['base_rate'])} des comptes payants "
-        f"{then} le mois suivant) : {lead}"
+        f"Oui, sur {_measured(s)}{counts} ({fmt_percent(s['base_rate'])} des mois-comptes "
+        f"payants sont suivis {then} le mois suivant) : {lead}"
     )
     model = _holdout(s.get("holdout"), events, top, s.get("holdout_reason"))
     return f"{text}. Ensemble, {model}{_sample(s)}" if model else text
@@ -98,7 +98,7 @@ def churn_signals(m: Metrics) -> dict[str, Any]:
     if not signals:
         return {"10.5": _no_signal(s, "signal de churn")}
     counts = f"{fmt_int(s['n'])} mois-comptes de {fmt_int(s['accounts'])} comptes"
-    text = _found(s, signals, counts, "partent", "churns", "les plus exposés")
+    text = _found(s, signals, counts, "d'un départ", "churns", "les plus exposés")
     dropped = s.get("dropped") or []
     if dropped:
         text += f". Non mesuré : {', '.join(dropped)}"
@@ -119,7 +119,7 @@ def expansion_triggers(m: Metrics) -> dict[str, Any]:
     out: dict[str, Any] = {}
     counts = f"{fmt_int(e['n'])} mois-comptes"
     out["11.4"] = _found(
-        e, triggers, counts, "augmentent leur MRR", "hausses", "les plus prometteurs"
+        e, triggers, counts, "d'une hausse du MRR", "hausses", "les plus prometteurs"
     )
     opportunities: Sequence[Mapping[str, Any]] = e.get("opportunities") or []
     on: Sequence[str] = e.get("opportunity_triggers") or []
