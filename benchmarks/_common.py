@@ -30,11 +30,18 @@ class Run:
     cpu: float = 0.0  # user + system seconds of the child: steadier than wall on a busy machine
 
 
-def child(step: str, code: str, *args: str) -> Run:
-    """Run ``code`` in a fresh interpreter; its wall time and peak RSS."""
+def child(step: str, code: str, *args: str, env: dict[str, str] | None = None) -> Run:
+    """Run ``code`` in a fresh interpreter; its wall time and peak RSS.
+
+    ``env`` is added to the environment; personae's cache of computed numbers is off unless
+    ``env`` turns it on (``PERSONAE_NO_CACHE=0``): a benchmark computes every time.
+    """
+    environ = {**os.environ, "PERSONAE_NO_CACHE": "1", **(env or {})}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, stderr=err)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code, *args], stdout=out, stderr=err, env=environ
+        )
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -28,11 +28,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
@@ -248,17 +245,8 @@ def main() -> None:
 
 def _child_cpu(code: str, *argv: str) -> tuple[Run, float]:
     """``code`` in a fresh interpreter: its run (wall, peak RSS) and its CPU time."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code, *argv], stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        ok = os.waitstatus_to_exitcode(status) == 0
-        stream = out if ok else err
-        stream.seek(0)
-        text = stream.read().decode(errors="replace").strip().splitlines()
-    run = Run("", "report", wall, usage.ru_maxrss / 1024, ok, text[-1][:120] if text else "")
-    return run, usage.ru_utime + usage.ru_stime
+    run = child("report", code, *argv)
+    return run, run.cpu
 
 
 def _measure(size: str, data: Path) -> dict[str, object]:

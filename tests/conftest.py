@@ -21,6 +21,11 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = FIXTURES / "seed_template.txt"
 SHARED_SEED = ROOT.parent / "shared" / "seed" / "000_08c0c36c4dfa7358.txt"
 
+# Every report computes its numbers (tests/test_cache.py turns the cache on where it tests it),
+# and nothing a test runs writes into the user's ~/.cache; subprocesses inherit both.
+os.environ["PERSONAE_NO_CACHE"] = "1"
+os.environ["PERSONAE_CACHE_DIR"] = tempfile.mkdtemp(prefix="personae-test-cache-")
+
 
 @pytest.fixture(scope="session")
 def questionnaire() -> Questionnaire:

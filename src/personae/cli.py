@@ -104,6 +104,14 @@ DbOpt = Annotated[
     str | None, typer.Option("--db", help="Database URL holding the tables (postgres://…).")
 ]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="personae.toml settings file.")]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Compute every number again, even if the data and settings are those of the last "
+        "run (PERSONAE_NO_CACHE=1 does the same).",
+    ),
+]
 PdfOpt = Annotated[
     bool,
     typer.Option("--pdf", help="Also print report.html to report.pdf (needs Chromium)."),
@@ -155,6 +163,7 @@ def report(
     template: TemplateOpt = None,
     pdf: PdfOpt = False,
     profile: ProfileOpt = False,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Write dossier.md, dossier.json and report.html (--pdf: report.pdf) into the output folder."""
     from personae import profiling
@@ -176,6 +185,7 @@ def report(
             as_of=_as_of(as_of),
             template=template,
             pdf=pdf,
+            cache=not no_cache,
         )
     finally:
         if profiling.enabled():
@@ -187,6 +197,13 @@ def report(
 
 def _print_result(result: Any) -> None:
     d = result.dossier
+    if d.reused:
+        err_console.print(
+            f"Numbers computed on {d.reused} from the same data and settings, reused "
+            "(--no-cache computes them again)",
+            highlight=False,
+            soft_wrap=True,
+        )
     _print_problems("Warnings about the data", d.warnings, "yellow")
     _print_problems("Warnings", list(result.warnings), "yellow")
     out_console.print(f"{d.status} — answered: {d.answered}/{d.total}")

@@ -12,8 +12,9 @@ import contextlib
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from personae import cache as _cache
 from personae import profiling
 from personae.dossier.answers import Answer, load_answers
 from personae.dossier.kinds import money_in
@@ -46,8 +47,13 @@ def compute_dossier(
     as_of: date | None = None,
     template: Path | None = None,
     today: date | None = None,
+    cache: bool = True,
 ) -> Dossier:
-    """Everything but the writing: validate every input first, then compute."""
+    """Everything but the writing: validate every input first, then compute.
+
+    With ``cache``, the numbers computed from the same data and settings by an earlier run
+    are read back instead (:mod:`personae.cache`; ``PERSONAE_NO_CACHE=1`` turns it off).
+    """
     from personae.fill import answers_from_metrics, missing_without_data
 
     q = load_questionnaire(template)
@@ -63,6 +69,38 @@ def compute_dossier(
             generated=today,
         )
 
+    key = None
+    if cache and _cache.enabled():
+        with profiling.phase("cache: fingerprint"):
+            key = _cache.fingerprint(data, settings)
+    computed = _cache.recall(data, key) if key is not None else None
+    if computed is None:
+        computed = _compute(data, settings, config)
+        if key is not None:
+            with profiling.phase("cache: keep"):
+                _cache.keep(data, key, computed)
+    settings = _with_data_currency(settings, computed.currency, config)
+    metrics = computed.metrics
+    with money_in(settings.currency), profiling.phase("answers (fill)"):
+        filled = answers_from_metrics(q, {**metrics, "models": computed.models})
+    return Dossier.assemble(
+        q,
+        manual=manual,
+        computed=filled.answers,
+        metrics=metrics,
+        models=computed.models,
+        accounts=computed.accounts,
+        missing=filled.missing,
+        warnings=list(computed.warnings),
+        as_of=filled.as_of,
+        company=settings.company_name or None,
+        generated=today,
+        reused=computed.computed_at if computed.reused else None,
+    )
+
+
+def _compute(data: Source, settings: Settings, config: Path | None) -> _cache.Computed:
+    """Load and check the data, compute the metrics and models: everything the cache keeps."""
     with profiling.phase("imports (sources, metrics, models)"):
         from personae.metrics import MetricsSession
         from personae.models.run import compute_models
@@ -71,8 +109,8 @@ def compute_dossier(
 
     with engine_errors("reading the data"), profiling.phase("load+validate"):
         ds = load(data, as_of=settings.as_of)
-    settings = _with_data_currency(settings, ds.currency, config, ds.con)
     try:
+        settings = _with_data_currency(settings, ds.currency, config)
         with (
             engine_errors("computing the metrics"),
             profiling.phase("metrics: calendar, MRR grid, accounts"),
@@ -88,26 +126,12 @@ def compute_dossier(
     finally:
         with contextlib.suppress(Exception):  # never hide the error being raised
             ds.con.disconnect()
-    with money_in(settings.currency), profiling.phase("answers (fill)"):
-        filled = answers_from_metrics(q, {**metrics, "models": models.summaries})
-    return Dossier.assemble(
-        q,
-        manual=manual,
-        computed=filled.answers,
-        metrics=metrics,
-        models=models.summaries,
-        accounts=accounts,
-        missing=filled.missing,
-        warnings=list(ds.warnings),
-        as_of=filled.as_of,
-        company=settings.company_name or None,
-        generated=today,
+    return _cache.Computed(
+        metrics, models.summaries, accounts, list(ds.warnings), ds.currency, _cache.now()
     )
 
 
-def _with_data_currency(
-    settings: Settings, currency: str | None, config: Path | None, con: Any
-) -> Settings:
+def _with_data_currency(settings: Settings, currency: str | None, config: Path | None) -> Settings:
     """The settings with the data's currency (``_meta.json``, written by the importers).
 
     The data's currency replaces the default (EUR); a ``currency`` set in personae.toml to
@@ -116,7 +140,6 @@ def _with_data_currency(
     if currency is None or currency == settings.currency:
         return settings
     if settings.currency != DEFAULT_CURRENCY:
-        con.disconnect()
         file = str(config) if config else "personae.toml"
         raise ConfigError(
             f"{file}: currency {settings.currency} but the data is in {currency}",
@@ -178,12 +201,13 @@ def run_report(
     as_of: date | None = None,
     template: Path | None = None,
     pdf: bool = False,
+    cache: bool = True,
 ) -> Report:
     """Check every input, compute, then write the dossier's files into ``out`` (and
     ``report.pdf`` with ``pdf``, when Chromium is installed)."""
     check_out_dir(out, OUTPUT_NAMES)
     dossier = compute_dossier(
-        answers=answers, data=data, config=config, as_of=as_of, template=template
+        answers=answers, data=data, config=config, as_of=as_of, template=template, cache=cache
     )
     files = write_outputs(dossier, out)
     if not pdf:

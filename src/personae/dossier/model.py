@@ -46,6 +46,7 @@ class Dossier:
     accounts: pd.DataFrame | None = None  # one row per account, for accounts.csv
     missing: dict[str, str] = field(default_factory=dict)  # question id -> what is missing
     warnings: list[Problem] = field(default_factory=list)  # the input data's warnings
+    reused: str | None = None  # the numbers were computed by an earlier run, then (cache)
 
     @classmethod
     def assemble(
@@ -62,6 +63,7 @@ class Dossier:
         as_of: date | None = None,
         company: str | None = None,
         generated: date | None = None,
+        reused: str | None = None,
     ) -> Dossier:
         """Computed answers overlaid with manual ones, then the summary derived."""
         answers = derive(q, link(q, merge(computed or {}, manual or {})))
@@ -76,6 +78,7 @@ class Dossier:
             accounts=accounts,
             missing=dict(missing or {}),
             warnings=list(warnings or []),
+            reused=reused,
         )
 
     def with_manual(self, manual: Mapping[str, Answer]) -> Dossier:
@@ -94,6 +97,7 @@ class Dossier:
             as_of=self.as_of,
             company=self.company,
             generated=self.generated,
+            reused=self.reused,
         )
 
     @property

@@ -8,7 +8,7 @@ from typing import Any
 from personae.dossier.kinds import fmt_int
 from personae.fill._rule import Metrics, rule
 from personae.fill._text import SMALL, best, counted_share, pct, value_of
-from personae.metrics.firmographics import NOT_GIVEN
+from personae.metrics.labels import NOT_GIVEN
 
 
 def _silent(mr: Mapping[str, Any]) -> str:

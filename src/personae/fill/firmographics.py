@@ -7,7 +7,7 @@ from typing import Any
 from personae.dossier.kinds import fmt_money
 from personae.fill._rule import Metrics, Need, rule
 from personae.fill._text import best, clients_cell, or_nd, pct, value_of, with_clients
-from personae.metrics.firmographics import B2C_BAND, NOT_GIVEN, OTHERS, SIZE_BANDS
+from personae.metrics.labels import B2C_BAND, NOT_GIVEN, OTHERS, SIZE_BANDS
 
 
 @rule("sizes", ("3.1", "3.2", "3.coeur_de_cible"), needs=("revenue",))

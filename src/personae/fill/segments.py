@@ -8,7 +8,7 @@ from personae.dossier.kinds import fmt_money, fmt_percent
 from personae.fill._ltv import ltv_answer, ltv_cell
 from personae.fill._rule import Metrics, rule
 from personae.fill._text import best, clients_cell, growth_cell, or_nd, pct, value_of
-from personae.metrics.firmographics import NOT_GIVEN
+from personae.metrics.labels import NOT_GIVEN
 
 SEGMENT_COLUMNS = ("segment", "nb_clients", "pct_ca", "ltv_moyen", "churn", "croissance")
 

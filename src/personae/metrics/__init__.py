@@ -10,8 +10,29 @@ interval; context and query the provenance / missing records and result fetching
 compute ties them together.
 """
 
-from personae.metrics.calendar import resolve_as_of
-from personae.metrics.compute import MetricsSession, compute_metrics
+import importlib as _importlib
+import typing as _typing
+
 from personae.metrics.stats import Rate, rate, wilson_interval
+
+if _typing.TYPE_CHECKING:  # imported on first use (PEP 562): fill/ needs no Ibis nor pandas
+    from personae.metrics.calendar import resolve_as_of
+    from personae.metrics.compute import MetricsSession, compute_metrics
+
+_HOMES = {
+    "resolve_as_of": "personae.metrics.calendar",
+    "MetricsSession": "personae.metrics.compute",
+    "compute_metrics": "personae.metrics.compute",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'personae.metrics' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["MetricsSession", "Rate", "compute_metrics", "rate", "resolve_as_of", "wilson_interval"]

@@ -9,13 +9,13 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from personae.metrics.labels import B2C_BAND as B2C_BAND  # re-exported: the groupings' labels
+from personae.metrics.labels import NOT_GIVEN as NOT_GIVEN
+from personae.metrics.labels import OTHERS as OTHERS
+from personae.metrics.labels import SIZE_BANDS as SIZE_BANDS
 from personae.metrics.query import scalar
 from personae.settings import SegmentRule, Settings
 
-NOT_GIVEN = "Non renseigné"
-OTHERS = "Autres"
-SIZE_BANDS = ("TPE", "PME", "ETI", "Grand compte")
-B2C_BAND = "Particuliers"
 REGIONS = ("France", "Benelux", "DACH", "UK", "Autres Europe", "US/Canada", OTHERS)
 
 _REGION_OF = {

@@ -14,13 +14,40 @@ contract: ``Model(**settings).fit(...)`` returns ``self``, fitted values end in 
 :mod:`personae.models.run` feeds them aggregates from an open metrics session.
 """
 
+import importlib as _importlib
+import typing as _typing
+
 from personae.errors import FitError
-from personae.models.bgnbd import BGNBD
-from personae.models.gamma_gamma import GammaGamma
-from personae.models.personas import Personas
-from personae.models.sbg import SBG, per_period_rate
-from personae.models.themes import Themes, extract_themes
-from personae.models.titles import Title, normalize_title
+
+if _typing.TYPE_CHECKING:  # imported on first use (PEP 562): fill/ needs no scikit-learn
+    from personae.models.bgnbd import BGNBD
+    from personae.models.gamma_gamma import GammaGamma
+    from personae.models.personas import Personas
+    from personae.models.sbg import SBG, per_period_rate
+    from personae.models.themes import Themes, extract_themes
+    from personae.models.titles import Title, normalize_title
+
+_HOMES = {
+    "BGNBD": "personae.models.bgnbd",
+    "GammaGamma": "personae.models.gamma_gamma",
+    "Personas": "personae.models.personas",
+    "SBG": "personae.models.sbg",
+    "per_period_rate": "personae.models.sbg",
+    "Themes": "personae.models.themes",
+    "extract_themes": "personae.models.themes",
+    "Title": "personae.models.titles",
+    "normalize_title": "personae.models.titles",
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'personae.models' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BGNBD",
