@@ -34,10 +34,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from personae.errors import Problem
-from personae.settings import Settings
+
+if TYPE_CHECKING:
+    from personae.settings import Settings
 
 FORMAT = 1
 """Bumped when what is kept changes shape: older files are then computed again."""
@@ -72,7 +74,8 @@ def enabled() -> bool:
 
 
 def cache_dir() -> Path:
-    """``$PERSONAE_CACHE_DIR``, ``$XDG_CACHE_HOME/personae`` or ``~/.cache/personae``."""
+    """Where personae keeps what it can rebuild (these numbers, the charts' JavaScript bundle):
+    ``$PERSONAE_CACHE_DIR``, ``$XDG_CACHE_HOME/personae`` or ``~/.cache/personae``."""
     own = os.environ.get("PERSONAE_CACHE_DIR")
     if own:
         return Path(own)

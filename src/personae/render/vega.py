@@ -13,11 +13,11 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from personae.cache import cache_dir
 from personae.dossier.kinds import LOCALE, NBSP
 
 Spec = dict[str, Any]
@@ -61,15 +61,6 @@ class Chart:
 
 # The bundle's entry point: the page only needs these two globals.
 BUNDLE_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vega = vega;"
-
-
-def cache_dir() -> Path:
-    """Where personae keeps what it can rebuild (``PERSONAE_CACHE_DIR``, else the XDG cache)."""
-    explicit = os.environ.get("PERSONAE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "personae"
 
 
 @cache
