@@ -54,7 +54,11 @@ sys.argv = ["personae", *sys.argv[1:]]
 main()
 """
 
-STEPS = ("floor: DuckDB scan", "peer: pandas", "personae report")
+STEPS = ("floor: DuckDB scan", "peer: pandas", "personae report", "personae report, rerun")
+"""The last: the same command again, its numbers reused from the previous run (personae.cache),
+as after an edit of answers.yaml; every other step computes (the cache is off)."""
+
+SAME_FILES = ("dossier.md", "dossier.json", "accounts.csv")
 
 
 def has_profile() -> bool:
@@ -105,6 +109,7 @@ class Size:
         self.data = data
         self.runs: dict[str, list[Run]] = {step: [] for step in STEPS}
         self.check = ""
+        self.rerun_check = ""
         self.phases: list[tuple[str, str]] = []
         self.rows = _rows(data)
 
@@ -127,17 +132,24 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool, engine: s
     report_args = ["report", "--data", str(data), "--out", str(out)]
     if profile:
         report_args.append("--profile")
+    rerun_out = out.with_name(out.name + "-rerun")
+    rerun_args = ["report", "--data", str(data), "--out", str(rerun_out)]
+    cached = {"PERSONAE_NO_CACHE": "0", "PERSONAE_CACHE_DIR": str(out.parent / "cache")}
+    primed = child("prime", PERSONAE, *rerun_args, env=cached)  # computes, keeps the numbers
+    if not primed.ok:
+        raise SystemExit(f"personae report failed on {n} customers: {primed.stderr[-2000:]}")
     for i in range(1, repeat + 1):
         for step, code, argv in (
             (STEPS[0], FLOOR, [str(data)]),
             (STEPS[1], RUN_SCRIPT, [str(PEER), str(data), "--engine", engine]),
             (STEPS[2], PERSONAE, report_args),
+            (STEPS[3], PERSONAE, rerun_args),
         ):
-            run = child(step, code, *argv)
+            run = child(step, code, *argv, env=cached if step == STEPS[3] else None)
             run.label = _n(n)
             if step == STEPS[1] and run.ok:
                 run.note = ""
-            elif step == STEPS[2] and run.ok:
+            elif step in STEPS[2:] and run.ok:
                 run.note = next(
                     (
                         "answered" + line.split("answered", 1)[1].rstrip()
@@ -148,7 +160,7 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool, engine: s
                 )
             size.runs[step].append(run)
             print(
-                f"{run.label:>7} #{i} {step:<20} {run.wall:7.2f} s (CPU {run.cpu:6.2f} s) "
+                f"{run.label:>7} #{i} {step:<24} {run.wall:7.2f} s (CPU {run.cpu:6.2f} s) "
                 f"{run.peak_mb:7.0f} MB  "
                 f"{'ok' if run.ok else 'FAILED'} {run.note if run.ok else run.stderr[-600:]}",
                 flush=True,
@@ -159,6 +171,17 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool, engine: s
         print(f"{_n(size.customers):>7} numbers: {size.check}", flush=True)
         if profile:
             size.phases = phases(report.stderr)
+    rerun = size.best(STEPS[3])
+    if rerun and "reused" not in rerun.stderr:
+        size.rerun_check = "the rerun did NOT reuse the numbers"
+    elif rerun:
+        differ = [f for f in SAME_FILES if (out / f).read_bytes() != (rerun_out / f).read_bytes()]
+        size.rerun_check = (
+            f"{', '.join(differ)} differ from the computing run's"
+            if differ
+            else f"{', '.join(SAME_FILES)} byte-identical to the computing run's"
+        )
+    print(f"{_n(size.customers):>7} rerun: {size.rerun_check}", flush=True)
     return size
 
 
@@ -239,7 +262,7 @@ def table(sizes: list[Size], repeat: int, profile: bool, engine: str = "c") -> s
             run = best or s.runs[step][-1]
             times = " / ".join(f"{r.wall:.2f}" for r in s.runs[step])
             wall_x = cpu_x = ""
-            if step == STEPS[2] and best:
+            if step in STEPS[2:] and best:
                 wall_x = ", ".join(
                     f"{best.wall / other.wall:.2f} × {name}"
                     for name, other in (("peer", peer), ("floor", floor))
@@ -258,6 +281,12 @@ def table(sizes: list[Size], repeat: int, profile: bool, engine: str = "c") -> s
             )
     lines += ["", "Same work: the peer's numbers against the dossier.json personae wrote:", ""]
     lines += [f"- {_n(s.customers)} customers: {s.check or 'not checked'}" for s in sizes]
+    lines += [
+        "",
+        "The rerun (numbers reused from the previous run, as after editing answers.yaml):",
+        "",
+    ]
+    lines += [f"- {_n(s.customers)} customers: {s.rerun_check or 'not run'}" for s in sizes]
     lines += [
         "",
         "The peer is what a user would otherwise run for the core numbers, not all of",
