@@ -151,6 +151,15 @@ def test_data_with_errors_is_never_kept(data: Path, tmp_path: Path) -> None:
     assert not list((tmp_path / "cache").glob("*.pickle"))
 
 
+def test_too_many_accounts_are_not_kept(
+    data: Path, tmp_path: Path, computed: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "KEEP_ROWS", 5)
+    pipeline.run_report(tmp_path / "a", data=data)
+    pipeline.run_report(tmp_path / "b", data=data)
+    assert len(computed) == 2 and not list((tmp_path / "cache").glob("*.pickle"))
+
+
 def test_databases_are_not_cached() -> None:
     assert cache.fingerprint("postgres://me@localhost/db", pipeline.load_settings()) is None
 

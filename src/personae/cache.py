@@ -19,7 +19,8 @@ another fingerprint, and the numbers are computed again.
   change without personae seeing it.
 - **Where**: ``$PERSONAE_CACHE_DIR``, else ``$XDG_CACHE_HOME/personae``, else
   ``~/.cache/personae``; one file per data source, written atomically, the
-  :data:`KEEP` most recently used kept. ``PERSONAE_NO_CACHE=1`` (or ``personae report
+  :data:`KEEP` most recently used kept; nothing is kept for more than :data:`KEEP_ROWS`
+  accounts. ``PERSONAE_NO_CACHE=1`` (or ``personae report
   --no-cache``) neither reads nor writes it. A file that cannot be read is ignored.
 """
 
@@ -50,6 +51,10 @@ and modification time."""
 
 KEEP = 8
 """Cache files kept (one per data source), the most recently used."""
+
+KEEP_ROWS = 1_000_000
+"""Above this many accounts, nothing is kept: writing the rows would cost seconds and
+memory at the end of a long run, and the rerun would still read them back."""
 
 LIBRARIES = ("duckdb", "ibis-framework", "numpy", "pandas", "pyarrow", "scipy", "scikit-learn")
 """The libraries whose version can change a number."""
@@ -165,7 +170,10 @@ def recall(data: Any, key: str) -> Computed | None:
 
 
 def keep(data: Any, key: str, computed: Computed) -> None:
-    """Keep ``computed`` for ``data`` under ``key`` (atomically); never fails the report."""
+    """Keep ``computed`` for ``data`` under ``key`` (atomically), unless it has more than
+    :data:`KEEP_ROWS` accounts; never fails the report."""
+    if computed.accounts is not None and len(computed.accounts) > KEEP_ROWS:
+        return
     folder = cache_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)

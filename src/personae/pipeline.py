@@ -73,11 +73,14 @@ def compute_dossier(
     if cache and _cache.enabled():
         with profiling.phase("cache: fingerprint"):
             key = _cache.fingerprint(data, settings)
-    computed = _cache.recall(data, key) if key is not None else None
+    computed = None
+    if key is not None:
+        with profiling.phase("cache: read the last run's numbers"):
+            computed = _cache.recall(data, key)
     if computed is None:
         computed = _compute(data, settings, config)
         if key is not None:
-            with profiling.phase("cache: keep"):
+            with profiling.phase("cache: keep the numbers"):
                 _cache.keep(data, key, computed)
     settings = _with_data_currency(settings, computed.currency, config)
     metrics = computed.metrics

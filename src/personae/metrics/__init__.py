@@ -35,4 +35,8 @@ def __getattr__(name: str) -> _typing.Any:
     return value
 
 
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
+
+
 __all__ = ["MetricsSession", "Rate", "compute_metrics", "rate", "resolve_as_of", "wilson_interval"]

@@ -49,6 +49,10 @@ def __getattr__(name: str) -> _typing.Any:
     return value
 
 
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOMES])
+
+
 __all__ = [
     "BGNBD",
     "SBG",
