@@ -269,8 +269,6 @@ def _stage(staging: Staging, duck: duckdb.DuckDBPyConnection, raw: RawRelation) 
     problems, complete = type_relation(duck, raw)
     staging.problems += problems
     staging.problems += unknown_columns(raw.name, raw.file, list(raw.types))
-    if raw.materialise:  # the typed copy replaces the text one
-        duck.execute(f"DROP TABLE IF EXISTS {raw.sql}")
     con = staging.con
     staging.tables[raw.name] = Staged(
         raw.name,
