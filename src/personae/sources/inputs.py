@@ -236,7 +236,20 @@ def _read_file(
     )
     types = _describe(duck, ident(raw_name))
     types.pop("file_row_number", None)
-    return RawRelation(name, file, ident(raw_name), types, "file_row_number + 1")
+    return RawRelation(
+        name, file, ident(raw_name), types, "file_row_number + 1", null_free=_null_free(duck, file)
+    )
+
+
+def _null_free(duck: duckdb.DuckDBPyConnection, file: str) -> frozenset[str]:
+    """The columns a Parquet file's own statistics (its footer) prove to hold no NULL: an
+    empty required cell is then looked for without reading them."""
+    rows = duck.execute(
+        "SELECT path_in_schema, bool_and(COALESCE(stats_null_count = 0, FALSE))"
+        " FROM parquet_metadata(?) GROUP BY path_in_schema",
+        [file],
+    ).fetchall()
+    return frozenset(str(name) for name, proven in rows if proven)
 
 
 MAX_COLUMNS = 2000

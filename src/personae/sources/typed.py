@@ -56,6 +56,7 @@ class RawRelation:
     line: str | None = None  # SQL for the row's line in the file, if it has one
     materialise: bool = False  # copy into a typed table (CSV) instead of a view
     lost: int = 0  # rows of the file that could not be read at all
+    null_free: frozenset[str] = frozenset()  # columns known to hold no NULL (file statistics)
 
 
 def match_columns(table: schema.TableSpec, found: list[str]) -> dict[str, str]:
@@ -149,10 +150,21 @@ def _as_is(table: schema.TableSpec, raw: RawRelation, present: dict[str, str]) -
         if column.name not in present:
             continue
         source = present[column.name]
+        src = ident(source)
         target = schema.SQL_TYPES[column.type]
         expr = _typed_sql(column, raw, present)
-        if raw.types[source].upper() == target and expr != ident(source):
-            changed[column.name] = f"{ident(source)} IS DISTINCT FROM CAST({expr} AS {target})"
+        if raw.types[source].upper() != target or expr == src:
+            continue
+        cond = f"{src} IS DISTINCT FROM CAST({expr} AS {target})"
+        if expr == _normalised(column, values.clean_sql(values.clean_sql(src))):
+            # Trimmed text, NULL when empty, then normalised: a value is kept as it is
+            # exactly when it is not empty, trimming leaves it, and so does normalising.
+            # The same test as ``cond``, without building the trimmed text twice.
+            cond = f"{src} = '' OR {src} != trim({src})"
+            normalised = _normalised(column, src)
+            if normalised != src:
+                cond += f" OR {src} != {normalised}"
+        changed[column.name] = cond
     return changed
 
 
@@ -198,7 +210,7 @@ def _cell_checks(
         converted = values.convert_sql(column.type, src, raw.types[source])
         if column.type != "string" and converted != src:  # already of its type: no check
             checks.append((column, "unparsable", f"NOT ({empty}) AND ({converted}) IS NULL"))
-        if column.required:
+        if column.required and (text or source not in raw.null_free):
             checks.append((column, "missing", empty))
     return checks
 
