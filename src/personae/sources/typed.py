@@ -159,8 +159,11 @@ def _as_is(table: schema.TableSpec, raw: RawRelation, present: dict[str, str]) -
         if expr == _normalised(column, values.clean_sql(values.clean_sql(src))):
             # Trimmed text, NULL when empty, then normalised: a value is kept as it is
             # exactly when it is not empty, trimming leaves it, and so does normalising.
-            # The same test as ``cond``, without building the trimmed text twice.
-            cond = f"{src} = '' OR {src} != trim({src})"
+            # The same test as ``cond``, without building the trimmed text twice, and
+            # trimming only a value that starts or ends with a space or holds a letter
+            # outside ASCII (every space trim removes is one or the other).
+            edge = f"prefix({src}, ' ') OR suffix({src}, ' ') OR length({src}) != strlen({src})"
+            cond = f"CASE WHEN {src} = '' OR {edge} THEN {src} = '' OR {src} != trim({src}) END"
             normalised = _normalised(column, src)
             if normalised != src:
                 cond += f" OR {src} != {normalised}"
