@@ -6,7 +6,8 @@ line in its file, NULL when unknown), the public expression everyone else sees, 
 problems found so far (missing tables and columns, unreadable rows, unparsable cells).
 
 - A **folder** holds ``NAME.csv`` (``.csv.gz``) or ``NAME.parquet`` files, read into an
-  in-memory DuckDB: CSV copied into typed tables, Parquet read in place through views.
+  in-memory DuckDB: CSV read into a table (typed through a view when DuckDB's reader
+  typed it whole, else copied into a typed table), Parquet read in place through views.
 - A **workbook** (``.xlsx``…) is a table per sheet (:mod:`~personae.sources.xlsx`).
 - A **DuckDB file** (``.duckdb``, ``.ddb``, ``.db``) is attached read-only; its tables
   with canonical names are typed through views.
