@@ -25,11 +25,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from personae.sources import schema, validate
+from personae.sources import values as text_values
 from personae.sources.checks import run
 from personae.sources.inputs import open_source
 from personae.sources.plausibility import _repeated
 from personae.sources.tally import Tally
-from personae.sources.typed import RawRelation, _as_is, _typed_sql, match_columns
+from personae.sources.typed import RawRelation, _as_is, _empty_text, _typed_sql, match_columns
 from tests.sources.conftest import Folder
 
 ACCOUNTS = """\
@@ -309,8 +310,9 @@ _TEXT = st.text(
 )
 def test_the_cheap_test_of_untouched_text_is_the_exact_one(values: list[str | None]) -> None:
     """:func:`personae.sources.typed._as_is` tests with ``x = '' OR x != trim(x)`` (and the
-    normalisation) whether converting a column changes a value: the same answer as
-    comparing each value with its converted self, on any text."""
+    normalisation, trimming only values with a space or a non-ASCII letter at an end)
+    whether converting a column changes a value: the same answer as comparing each value
+    with its converted self, on any text. Likewise for an empty cell."""
     con = duckdb.connect()
     con.execute("CREATE TABLE r (v VARCHAR)")
     con.executemany("INSERT INTO r VALUES (?)", [[v] for v in values])
@@ -328,3 +330,6 @@ def test_the_cheap_test_of_untouched_text_is_the_exact_one(values: list[str | No
             f"SELECT count(*) FILTER (WHERE COALESCE({cheap}, FALSE) != ({exact})) FROM r"
         ).fetchone()
         assert row == (0,), (column, values)
+    exact = f"{text_values.clean_sql('v')} IS NULL"
+    row = con.execute(f"SELECT count(*) FILTER (WHERE ({_empty_text('v')}) != ({exact})) FROM r")
+    assert row.fetchone() == (0,), values  # an empty cell: found with as few trims

@@ -162,8 +162,7 @@ def _as_is(table: schema.TableSpec, raw: RawRelation, present: dict[str, str]) -
             # The same test as ``cond``, without building the trimmed text twice, and
             # trimming only a value that starts or ends with a space or holds a letter
             # outside ASCII (every space trim removes is one or the other).
-            edge = f"prefix({src}, ' ') OR suffix({src}, ' ') OR length({src}) != strlen({src})"
-            cond = f"CASE WHEN {src} = '' OR {edge} THEN {src} = '' OR {src} != trim({src}) END"
+            cond = f"CASE WHEN {_edge(src)} THEN {src} = '' OR {src} != trim({src}) END"
             normalised = _normalised(column, src)
             if normalised != src:
                 cond += f" OR {src} != {normalised}"
@@ -198,6 +197,21 @@ def _defaults(name: str) -> list[str]:
     return []
 
 
+def _edge(src: str) -> str:
+    """SQL true for text that trimming may change or that is empty: it starts or ends with
+    a space, or holds a letter outside ASCII (every space DuckDB's ``trim`` removes is one
+    or the other); a cheap test that spares trimming every other value."""
+    return (
+        f"{src} = '' OR prefix({src}, ' ') OR suffix({src}, ' ') OR length({src}) != strlen({src})"
+    )
+
+
+def _empty_text(src: str) -> str:
+    """SQL true for text that is empty once trimmed (``clean_sql`` is NULL), trimming only
+    the values :func:`_edge` lets through."""
+    return f"({src} IS NULL OR CASE WHEN {_edge(src)} THEN trim({src}) = '' ELSE FALSE END)"
+
+
 def _cell_checks(
     table: schema.TableSpec, raw: RawRelation, present: dict[str, str]
 ) -> list[tuple[schema.Column, str, str]]:
@@ -209,7 +223,7 @@ def _cell_checks(
         source = present[column.name]
         src = ident(source)
         text = _is_text(raw.types[source])
-        empty = f"{values.clean_sql(src)} IS NULL" if text else f"{src} IS NULL"
+        empty = _empty_text(src) if text else f"{src} IS NULL"
         converted = values.convert_sql(column.type, src, raw.types[source])
         if column.type != "string" and converted != src:  # already of its type: no check
             checks.append((column, "unparsable", f"NOT ({empty}) AND ({converted}) IS NULL"))
