@@ -1,8 +1,13 @@
 """The rules typed tables must follow, checked in the engine as Ibis expressions.
 
-Each rule is a query for the rows breaking it (:class:`Check`); the runner counts them
-and reads the first few with their line, so a rule costs one or two scans whatever the
-size of the table, on DuckDB as on any database Ibis reaches.
+Each rule is a query for the rows breaking it (:class:`Check`). Their number is an
+aggregate of the table (``count``) for a rule about each row alone, counted with every
+other rule of the table in one query (:class:`~personae.sources.tally.Tally`); a rule
+across rows (duplicate keys, unknown references, identical rows) has a cheap test that
+no row breaks it (``guard``, ``witnesses``) and is counted on its own only when that
+test fails. The first few rows are then read with their line, only for a rule with rows
+breaking it: a clean table costs one scan whatever the number of rules, on DuckDB as on
+any database Ibis reaches.
 
 Errors: duplicate keys, references to unknown accounts or deals, a service period that
 ends before it starts, values outside a column's choices.
@@ -26,11 +31,18 @@ from personae.errors import Problem, Severity
 from personae.sources import schema
 from personae.sources.problems import CAP, capped
 from personae.sources.staging import Staged
+from personae.sources.tally import Key, Tally
 
 
 @dataclass(frozen=True)
 class Check:
-    """The rows of one table breaking one rule, as ``(_line, _value, _other)``."""
+    """The rows of one table breaking one rule, as ``(_line, _value, _other)``.
+
+    How many there are, cheapest first: ``count``, their exact number as an aggregate of
+    the table ``table`` (typed); else ``guard``, an aggregate of it that is 0 only when
+    there are none, and ``witnesses``, a relation without rows only when there are none;
+    else (or when these say there may be some) ``rows`` counted.
+    """
 
     file: str
     column: str | None
@@ -40,6 +52,10 @@ class Check:
     hint: str
     severity: Severity = "error"
     root_cause: str | None = None  # set: all the rows are one problem, reported once
+    table: Staged | None = None  # the table whose aggregate holds ``count`` or ``guard``
+    count: ir.Scalar | None = None
+    guard: ir.Scalar | None = None
+    witnesses: ir.Table | None = None
 
 
 def _rows(t: ir.Table, value: ir.Value, other: ir.Value | None = None) -> ir.Table:
@@ -50,13 +66,60 @@ def _rows(t: ir.Table, value: ir.Value, other: ir.Value | None = None) -> ir.Tab
     )
 
 
-def run(check: Check) -> list[Problem]:
-    """The problems of one rule: the first rows breaking it, then their count."""
-    total = int(check.rows.count().to_pyarrow().as_py())
+def row_rule(
+    staged: Staged,
+    column: str | None,
+    broken: ir.BooleanValue,
+    value: Callable[[ir.Table], ir.Value],
+    other: Callable[[ir.Table], ir.Value] | None = None,
+    **kwargs: Any,
+) -> Check:
+    """A rule each row follows or not on its own: ``broken``, a condition over the typed
+    table; ``value`` and ``other`` the columns shown for a row breaking it."""
+    t = staged.typed
+    bad = t.filter(broken)
+    rows = _rows(bad, value(bad), None if other is None else other(bad))
+    return Check(staged.file, column, rows, table=staged, count=t.count(where=broken), **kwargs)
+
+
+def ask(check: Check, tally: Tally) -> Key | None:
+    """Add what ``check`` needs from its table's aggregate to ``tally``."""
+    if check.table is None:
+        return None
+    asked = check.count if check.count is not None else check.guard
+    if asked is None:
+        return None
+    return tally.add(check.table.name, check.table.typed, asked)
+
+
+def run(check: Check, tally: Tally | None = None, key: Key | None = None) -> list[Problem]:
+    """The problems of one rule: the first rows breaking it, then their count.
+
+    ``key`` is where ``tally`` (already run) holds the rule's count or guard (:func:`ask`);
+    without it the rule is counted here.
+    """
+    total: int | None = None
+    if key is not None and tally is not None:
+        if not tally[key]:
+            return []
+        if check.count is not None:
+            total = tally[key]
+    witnesses = check.witnesses if total is None else None
+    if witnesses is not None and not int(witnesses.limit(1).count().to_pyarrow().as_py()):
+        return []
+    order = ["_line", "_value"]
+    limit = 1 if check.root_cause is not None else CAP
+    if total is None:  # counted with the first rows, in one query
+        rows = check.rows
+        counted = rows.mutate(_total=rows._line.isnull().count().over())
+        sample = counted.order_by(order).limit(limit).to_pyarrow().to_pylist()
+        total = int(sample[0]["_total"]) if sample else 0
+    elif total:
+        sample = check.rows.order_by(order).limit(limit).to_pyarrow().to_pylist()
     if not total:
         return []
     if check.root_cause is not None:
-        first = check.rows.order_by(["_line", "_value"]).limit(1).to_pyarrow().to_pylist()[0]
+        first = sample[0]
         return [
             Problem(
                 check.file,
@@ -68,7 +131,6 @@ def run(check: Check) -> list[Problem]:
                 severity=check.severity,
             )
         ]
-    sample = check.rows.order_by(["_line", "_value"]).limit(CAP).to_pyarrow().to_pylist()
     rows = [(r["_line"], r["_value"], r["_other"]) for r in sample]
     return capped(
         check.file, check.column, check.what, total, rows, check.message, check.hint,
@@ -115,6 +177,7 @@ def _duplicates(staged: Staged, key: str) -> Check:
         where = f": already on line {first}" if first is not None else ""
         return f"duplicate {key}{where}"
 
+    keys = staged.typed[key]
     return Check(
         staged.file,
         key,
@@ -122,6 +185,8 @@ def _duplicates(staged: Staged, key: str) -> Check:
         f"rows with a duplicate {key}",
         message,
         f"{key} must be unique: remove the repeated row, or give it its own {key}",
+        table=staged,
+        count=keys.count() - keys.nunique(),  # every row of a key but its first
     )
 
 
@@ -130,6 +195,11 @@ def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
     keys = target.typed.select(_key=target.typed[ref.target])
     keys = keys.filter(keys._key.notnull()).distinct()
     bad = t.filter(t[ref.column].notnull()).anti_join(keys, t[ref.column] == keys._key)
+    # The values referred to, each once, that the target lacks: none (the usual case)
+    # settles it without counting rows.
+    used = t.select(_ref=t[ref.column])
+    used = used.filter(used._ref.notnull()).distinct()
+    unknown = used.anti_join(keys, used._ref == keys._key)
     cause = hint = None
     if target.lost:
         # The rows of the target that could not be read explain these: one line, not
@@ -147,72 +217,74 @@ def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
         lambda v, o: f"unknown {ref.column}: no such {ref.target} in {ref.table}",
         hint or f"add the missing row to {ref.table}, or correct the {ref.column}",
         root_cause=cause,
+        witnesses=unknown,
     )
 
 
 def _choices(staged: Staged, column: schema.Column) -> Check:
-    t = staged.typed
-    c = t[column.name]
-    bad = t.filter(c.notnull() & ~c.isin(column.choices))
+    c = staged.typed[column.name]
     allowed = ", ".join(column.choices)
-    return Check(
-        staged.file,
+    return row_rule(
+        staged,
         column.name,
-        _rows(bad, bad[column.name]),
-        f"rows with an unknown {column.name}",
-        lambda v, o: f"unknown {column.name}",
-        f"{column.name} must be one of: {allowed} (or empty)",
+        c.notnull() & ~c.isin(column.choices),
+        lambda bad: bad[column.name],
+        what=f"rows with an unknown {column.name}",
+        message=lambda v, o: f"unknown {column.name}",
+        hint=f"{column.name} must be one of: {allowed} (or empty)",
     )
 
 
 def _periods(staged: Staged) -> Check:
     t = staged.typed
-    bad = t.filter(t.period_end <= t.period_start)
-    return Check(
-        staged.file,
+    return row_rule(
+        staged,
         "period_end",
-        _rows(bad, bad.period_end, bad.period_start),
-        "rows whose period_end is not after period_start",
-        lambda v, o: f"period_end is not after period_start {o}",
-        "period_end is the day after the service period (exclusive): make it later than "
-        "period_start, or leave it empty for one month",
+        t.period_end <= t.period_start,
+        lambda bad: bad.period_end,
+        lambda bad: bad.period_start,
+        what="rows whose period_end is not after period_start",
+        message=lambda v, o: f"period_end is not after period_start {o}",
+        hint="period_end is the day after the service period (exclusive): make it later "
+        "than period_start, or leave it empty for one month",
     )
 
 
 def _deal_dates(staged: Staged) -> Iterator[Check]:
     t = staged.typed
-    open_ended = t.filter(t.status.isin(("won", "lost")) & t.closed_at.isnull())
-    yield Check(
-        staged.file,
+    yield row_rule(
+        staged,
         "closed_at",
-        _rows(open_ended, open_ended.status),
-        "won or lost deals without closed_at",
-        lambda v, o: f"{v} deal without closed_at",
-        "give the date the deal was won or lost: without it, it counts in no period",
+        t.status.isin(("won", "lost")) & t.closed_at.isnull(),
+        lambda bad: bad.status,
+        what="won or lost deals without closed_at",
+        message=lambda v, o: f"{v} deal without closed_at",
+        hint="give the date the deal was won or lost: without it, it counts in no period",
         severity="warning",
     )
-    early = t.filter(t.closed_at < t.created_at)
-    yield Check(
-        staged.file,
+    yield row_rule(
+        staged,
         "closed_at",
-        _rows(early, early.closed_at, early.created_at),
-        "deals closed before they were created",
-        lambda v, o: f"closed_at is before created_at {o}",
-        "check both dates: the sales cycle of this deal would be negative",
+        t.closed_at < t.created_at,
+        lambda bad: bad.closed_at,
+        lambda bad: bad.created_at,
+        what="deals closed before they were created",
+        message=lambda v, o: f"closed_at is before created_at {o}",
+        hint="check both dates: the sales cycle of this deal would be negative",
         severity="warning",
     )
 
 
 def _country_codes(staged: Staged) -> Check:
     t = staged.typed
-    bad = t.filter(t.country.notnull() & ~t.country.re_search("^[A-Z]{2}$"))
-    return Check(
-        staged.file,
+    return row_rule(
+        staged,
         "country",
-        _rows(bad, bad.country),
-        "rows whose country is not an ISO code",
-        lambda v, o: "country is not an ISO 3166-1 alpha-2 code",
-        "write the two-letter code (FR, BE, DE, GB, US…): regions are read from it",
+        t.country.notnull() & ~t.country.re_search("^[A-Z]{2}$"),
+        lambda bad: bad.country,
+        what="rows whose country is not an ISO code",
+        message=lambda v, o: "country is not an ISO 3166-1 alpha-2 code",
+        hint="write the two-letter code (FR, BE, DE, GB, US…): regions are read from it",
         severity="warning",
     )
 
@@ -231,15 +303,22 @@ def empty_tables(tables: dict[str, Staged], counts: dict[str, int]) -> list[Prob
     ]
 
 
-def missing_countries(tables: dict[str, Staged], counts: dict[str, int]) -> list[Problem]:
-    """A warning saying how many accounts have no country, if any."""
+def ask_missing_countries(tables: dict[str, Staged], tally: Tally) -> Key | None:
+    """Ask ``tally`` for the number of accounts without country."""
+    accounts = tables.get("accounts")
+    if accounts is None:
+        return None
+    t = accounts.typed
+    return tally.add("accounts", t, t.count(where=t.country.isnull()))
+
+
+def missing_countries(
+    tables: dict[str, Staged], counts: dict[str, int], missing: int
+) -> list[Problem]:
+    """A warning saying how many accounts have no country (``missing``), if any."""
     accounts = tables.get("accounts")
     total = counts.get("accounts", 0)
-    if accounts is None or not total:
-        return []
-    t = accounts.typed
-    missing = int(t.filter(t.country.isnull()).count().to_pyarrow().as_py())
-    if not missing:
+    if accounts is None or not total or not missing:
         return []
     share = f"{100 * missing / total:.1f}".replace(".", ",")
     return [
@@ -256,38 +335,52 @@ def missing_countries(tables: dict[str, Staged], counts: dict[str, int]) -> list
 _NOT_EVENTS = {("revenue", "period_start"), ("revenue", "period_end")}
 
 
-def after_as_of(tables: dict[str, Staged], as_of: date) -> list[Problem]:
-    """A warning for each date column with values after ``as_of``: one line per column."""
-    problems: list[Problem] = []
+@dataclass(frozen=True)
+class Dated:
+    """The rows of one date column after the as-of date, counted in its table's tally."""
+
+    staged: Staged
+    column: str
+    after: ir.BooleanValue
+    key: Key
+
+
+def ask_after_as_of(tables: dict[str, Staged], as_of: date, tally: Tally) -> list[Dated]:
+    """Ask ``tally`` for the rows of each date column dated after ``as_of``."""
+    asked: list[Dated] = []
     end = datetime.combine(as_of + timedelta(days=1), time())
     for name, spec in schema.TABLES.items():
         staged = tables.get(name)
         if staged is None:
             continue
         t = staged.typed
-        conditions = {
-            c.name: (t[c.name] > as_of) if c.type == "date" else (t[c.name] >= end)
-            for c in spec.columns
-            if c.type in ("date", "timestamp") and (name, c.name) not in _NOT_EVENTS
-        }
-        if not conditions:
-            continue
-        counts = t.aggregate(**{c: cond.sum() for c, cond in conditions.items()}).to_pyarrow()
-        for column, cond in conditions.items():
-            n = int(counts[column][0].as_py() or 0)
-            if not n:
+        for c in spec.columns:
+            if c.type not in ("date", "timestamp") or (name, c.name) in _NOT_EVENTS:
                 continue
-            first = t.filter(cond).order_by("_line").limit(1)
-            row = first.select("_line", column).to_pyarrow().to_pylist()[0]
-            problems.append(
-                Problem(
-                    staged.file,
-                    f"{n} rows dated after the as-of date {as_of.isoformat()}",
-                    line=row["_line"],
-                    column=column,
-                    value=str(row[column]),
-                    hint="they are left out of every figure; check the as-of date or the data",
-                    severity="warning",
-                )
+            after = (t[c.name] > as_of) if c.type == "date" else (t[c.name] >= end)
+            asked.append(Dated(staged, c.name, after, tally.add(name, t, t.count(where=after))))
+    return asked
+
+
+def after_as_of(asked: list[Dated], as_of: date, tally: Tally) -> list[Problem]:
+    """A warning for each date column with values after ``as_of``: one line per column."""
+    problems: list[Problem] = []
+    for dated in asked:
+        n = tally[dated.key]
+        if not n:
+            continue
+        t = dated.staged.typed
+        first = t.filter(dated.after).order_by("_line").limit(1)
+        row = first.select("_line", dated.column).to_pyarrow().to_pylist()[0]
+        problems.append(
+            Problem(
+                dated.staged.file,
+                f"{n} rows dated after the as-of date {as_of.isoformat()}",
+                line=row["_line"],
+                column=dated.column,
+                value=str(row[dated.column]),
+                hint="they are left out of every figure; check the as-of date or the data",
+                severity="warning",
             )
+        )
     return problems

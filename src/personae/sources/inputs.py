@@ -6,7 +6,8 @@ line in its file, NULL when unknown), the public expression everyone else sees, 
 problems found so far (missing tables and columns, unreadable rows, unparsable cells).
 
 - A **folder** holds ``NAME.csv`` (``.csv.gz``) or ``NAME.parquet`` files, read into an
-  in-memory DuckDB: CSV copied into typed tables, Parquet read in place through views.
+  in-memory DuckDB: CSV read into a table (typed through a view when DuckDB's reader
+  typed it whole, else copied into a typed table), Parquet read in place through views.
 - A **workbook** (``.xlsx``…) is a table per sheet (:mod:`~personae.sources.xlsx`).
 - A **DuckDB file** (``.duckdb``, ``.ddb``, ``.db``) is attached read-only; its tables
   with canonical names are typed through views.
@@ -236,7 +237,20 @@ def _read_file(
     )
     types = _describe(duck, ident(raw_name))
     types.pop("file_row_number", None)
-    return RawRelation(name, file, ident(raw_name), types, "file_row_number + 1")
+    return RawRelation(
+        name, file, ident(raw_name), types, "file_row_number + 1", null_free=_null_free(duck, file)
+    )
+
+
+def _null_free(duck: duckdb.DuckDBPyConnection, file: str) -> frozenset[str]:
+    """The columns a Parquet file's own statistics (its footer) prove to hold no NULL: an
+    empty required cell is then looked for without reading them."""
+    rows = duck.execute(
+        "SELECT path_in_schema, bool_and(COALESCE(stats_null_count = 0, FALSE))"
+        " FROM parquet_metadata(?) GROUP BY path_in_schema",
+        [file],
+    ).fetchall()
+    return frozenset(str(name) for name, proven in rows if proven)
 
 
 MAX_COLUMNS = 2000
@@ -269,8 +283,6 @@ def _stage(staging: Staging, duck: duckdb.DuckDBPyConnection, raw: RawRelation) 
     problems, complete = type_relation(duck, raw)
     staging.problems += problems
     staging.problems += unknown_columns(raw.name, raw.file, list(raw.types))
-    if raw.materialise:  # the typed copy replaces the text one
-        duck.execute(f"DROP TABLE IF EXISTS {raw.sql}")
     con = staging.con
     staging.tables[raw.name] = Staged(
         raw.name,

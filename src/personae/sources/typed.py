@@ -8,12 +8,14 @@ file. :func:`type_relation` creates, in the same connection:
   (absent optional columns as typed NULLs), defaults applied (``schema.DEFAULTS``), values
   of columns with choices normalised to their canonical case, country codes in capitals,
   text trimmed (an empty cell is NULL), the file's extra columns
-  as they are, and ``_line``, the row's line in the file (NULL when unknown). A table
-  (copied) for CSV, a view (read in place) otherwise.
+  as they are, and ``_line``, the row's line in the file (NULL when unknown). A view
+  (read in place), or a table (copied) for a CSV file with text to parse or trim. A
+  column whose conversion changes none of its values is read as it is.
 - ``NAME``: a view of it without ``_line``: what the rest of personae sees.
 
 Cells that are present but cannot be parsed, and empty cells of required columns, are
-found by one aggregate query over the raw relation, then sampled with their line.
+found by one aggregate query over the raw relation, then sampled with their line; the
+same query finds the columns whose conversion changes nothing.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ class RawRelation:
     line: str | None = None  # SQL for the row's line in the file, if it has one
     materialise: bool = False  # copy into a typed table (CSV) instead of a view
     lost: int = 0  # rows of the file that could not be read at all
+    null_free: frozenset[str] = frozenset()  # columns known to hold no NULL (file statistics)
 
 
 def match_columns(table: schema.TableSpec, found: list[str]) -> dict[str, str]:
@@ -104,14 +107,27 @@ def _normalised(column: schema.Column, expr: str) -> str:
     return f"(CASE lower({expr}) {whens} ELSE {expr} END)"
 
 
-def _select_typed(table: schema.TableSpec, raw: RawRelation, present: dict[str, str]) -> str:
+def _typed_sql(column: schema.Column, raw: RawRelation, present: dict[str, str]) -> str:
+    """SQL of the canonical value of ``column`` (before its final cast) from ``raw``."""
+    source = present[column.name]
+    return _normalised(column, values.convert_sql(column.type, ident(source), raw.types[source]))
+
+
+def _select_typed(
+    table: schema.TableSpec,
+    raw: RawRelation,
+    present: dict[str, str],
+    kept: frozenset[str] = frozenset(),
+) -> str:
+    """The typed table's SELECT; the columns of ``kept`` are read as they are (their
+    conversion was found to change no value)."""
     inner = [f"{raw.line or 'NULL'}::BIGINT AS _line"]
     for column in table.columns:
         target = schema.SQL_TYPES[column.type]
-        if column.name in present:
-            source = present[column.name]
-            expr = values.convert_sql(column.type, ident(source), raw.types[source])
-            expr = _normalised(column, expr)
+        if column.name in kept:
+            expr = ident(present[column.name])
+        elif column.name in present:
+            expr = _typed_sql(column, raw, present)
         else:
             expr = "NULL"
         inner.append(f"CAST({expr} AS {target}) AS {ident(column.name)}")
@@ -122,6 +138,49 @@ def _select_typed(table: schema.TableSpec, raw: RawRelation, present: dict[str, 
     if defaults:
         select = f"SELECT * REPLACE ({', '.join(defaults)}) FROM ({select})"
     return select
+
+
+def _as_is(table: schema.TableSpec, raw: RawRelation, present: dict[str, str]) -> dict[str, str]:
+    """Column -> SQL condition over ``raw`` true on a row whose canonical value differs
+    from the value as found, for each column of the canonical type that is nonetheless
+    converted (text trimmed, choices and country codes normalised): where no row holds
+    such a value, the typed table reads the column as it is."""
+    changed = {}
+    for column in table.columns:
+        if column.name not in present:
+            continue
+        source = present[column.name]
+        src = ident(source)
+        target = schema.SQL_TYPES[column.type]
+        expr = _typed_sql(column, raw, present)
+        if raw.types[source].upper() != target or expr == src:
+            continue
+        cond = f"{src} IS DISTINCT FROM CAST({expr} AS {target})"
+        if expr == _normalised(column, values.clean_sql(values.clean_sql(src))):
+            # Trimmed text, NULL when empty, then normalised: a value is kept as it is
+            # exactly when it is not empty, trimming leaves it, and so does normalising.
+            # The same test as ``cond``, without building the trimmed text twice, and
+            # trimming only a value that starts or ends with a space or holds a letter
+            # outside ASCII (every space trim removes is one or the other).
+            cond = f"CASE WHEN {_edge(src)} THEN {src} = '' OR {src} != trim({src}) END"
+            normalised = _normalised(column, src)
+            if normalised != src:
+                cond += f" OR {src} != {normalised}"
+        changed[column.name] = cond
+    return changed
+
+
+def _light(
+    table: schema.TableSpec, raw: RawRelation, present: dict[str, str], kept: frozenset[str]
+) -> bool:
+    """Whether the typed values are the found ones but for casts between typed values (a
+    date cut from a timestamp) and defaults: cheap enough to compute at each read, where
+    parsing or trimming text is not."""
+    return not any(
+        _is_text(raw.types[present[c.name]])
+        for c in table.columns
+        if c.name in present and c.name not in kept
+    )
 
 
 def _defaults(name: str) -> list[str]:
@@ -138,6 +197,21 @@ def _defaults(name: str) -> list[str]:
     return []
 
 
+def _edge(src: str) -> str:
+    """SQL true for text that trimming may change or that is empty: it starts or ends with
+    a space, or holds a letter outside ASCII (every space DuckDB's ``trim`` removes is one
+    or the other); a cheap test that spares trimming every other value."""
+    return (
+        f"{src} = '' OR prefix({src}, ' ') OR suffix({src}, ' ') OR length({src}) != strlen({src})"
+    )
+
+
+def _empty_text(src: str) -> str:
+    """SQL true for text that is empty once trimmed (``clean_sql`` is NULL), trimming only
+    the values :func:`_edge` lets through."""
+    return f"({src} IS NULL OR CASE WHEN {_edge(src)} THEN trim({src}) = '' ELSE FALSE END)"
+
+
 def _cell_checks(
     table: schema.TableSpec, raw: RawRelation, present: dict[str, str]
 ) -> list[tuple[schema.Column, str, str]]:
@@ -149,11 +223,11 @@ def _cell_checks(
         source = present[column.name]
         src = ident(source)
         text = _is_text(raw.types[source])
-        empty = f"{values.clean_sql(src)} IS NULL" if text else f"{src} IS NULL"
+        empty = _empty_text(src) if text else f"{src} IS NULL"
         converted = values.convert_sql(column.type, src, raw.types[source])
         if column.type != "string" and converted != src:  # already of its type: no check
             checks.append((column, "unparsable", f"NOT ({empty}) AND ({converted}) IS NULL"))
-        if column.required:
+        if column.required and (text or source not in raw.null_free):
             checks.append((column, "missing", empty))
     return checks
 
@@ -163,14 +237,19 @@ def cell_problems(
     table: schema.TableSpec,
     raw: RawRelation,
     present: dict[str, str],
-) -> list[Problem]:
-    """Unparsable cells and empty required cells, every kind counted in one scan."""
+) -> tuple[list[Problem], frozenset[str]]:
+    """Unparsable cells and empty required cells, every kind counted in one scan; and, in
+    the same scan, the columns whose conversion changes no value (:func:`_as_is`)."""
     checks = _cell_checks(table, raw, present)
-    if not checks:
-        return []
-    counts = ", ".join(f"count(*) FILTER (WHERE {cond})" for _, _, cond in checks)
+    changed = _as_is(table, raw, present)
+    conditions = [cond for _, _, cond in checks] + list(changed.values())
+    if not conditions:
+        return [], frozenset()
+    counts = ", ".join(f"count(*) FILTER (WHERE {cond})" for cond in conditions)
     row = con.execute(f"SELECT {counts} FROM {raw.sql}").fetchone()
-    totals = list(row) if row else [0] * len(checks)
+    found = list(row) if row else [0] * len(conditions)
+    totals, differ = found[: len(checks)], found[len(checks) :]
+    kept = frozenset(c for c, n in zip(changed, differ, strict=True) if not n)
     problems: list[Problem] = []
     line = raw.line or "NULL"
     for (column, kind, cond), total in zip(checks, totals, strict=True):
@@ -195,14 +274,16 @@ def cell_problems(
                 raw.file, column.name, what, total, rows,
                 f"{column.name} {wrong}", hint,
             )  # fmt: skip
-    return problems
+    return problems, kept
 
 
 def type_relation(con: duckdb.DuckDBPyConnection, raw: RawRelation) -> tuple[list[Problem], bool]:
     """Create ``_typed_NAME`` and ``NAME`` from ``raw``; its problems, and whether complete.
 
     A table is complete when every required column is there; checks across tables
-    (keys, references) only look at complete ones.
+    (keys, references) only look at complete ones. ``_typed_NAME`` is a view of ``raw``
+    unless ``raw.materialise`` and some value must be parsed or trimmed: then a table,
+    and ``raw``, copied, is dropped.
     """
     table = schema.TABLES[raw.name]
     present = match_columns(table, list(raw.types))
@@ -213,10 +294,16 @@ def type_relation(con: duckdb.DuckDBPyConnection, raw: RawRelation) -> tuple[lis
         present,
         header=raw.materialise,  # CSV: line 1
     )
-    problems += cell_problems(con, table, raw, present)
+    found, kept = cell_problems(con, table, raw, present)
+    problems += found
     typed = ident(f"_typed_{raw.name}")
-    kind = "TABLE" if raw.materialise else "VIEW"
-    con.execute(f"CREATE OR REPLACE {kind} {typed} AS {_select_typed(table, raw, present)}")
+    copy = raw.materialise and not _light(table, raw, present, kept)
+    con.execute(
+        f"CREATE OR REPLACE {'TABLE' if copy else 'VIEW'} {typed} AS"
+        f" {_select_typed(table, raw, present, kept)}"
+    )
+    if copy:  # the typed copy replaces the text one
+        con.execute(f"DROP TABLE IF EXISTS {raw.sql}")
     con.execute(
         f"CREATE OR REPLACE VIEW {ident(raw.name)} AS SELECT * EXCLUDE (_line) FROM {typed}"
     )

@@ -19,6 +19,7 @@ from personae.errors import Problem
 from personae.sources import checks
 from personae.sources.database import open_backend
 from personae.sources.inputs import Staging, open_source
+from personae.sources.tally import Tally
 
 Source: TypeAlias = str | os.PathLike[str] | BaseBackend
 """A folder, a DuckDB file, a database URL, or an open Ibis connection (a Spark session)."""
@@ -40,19 +41,30 @@ class ValidationReport:
 
 def inspect(source: Source, as_of: date | None = None) -> tuple[Staging, ValidationReport]:
     """The typed tables of ``source`` and their report; the caller closes ``staging.con``
-    (unless ``source`` is its own connection)."""
+    (unless ``source`` is its own connection).
+
+    Every count (rows, rows breaking each rule, accounts without country, rows after
+    ``as_of``) is asked of one :class:`~personae.sources.tally.Tally`: one query per table.
+    """
     staging = open_backend(source) if isinstance(source, BaseBackend) else open_source(source)
     tables = staging.tables
-    counts = {
-        name: int(staged.public.count().to_pyarrow().as_py()) for name, staged in tables.items()
+    tally = Tally()
+    rows = {
+        name: tally.add(name, staged.typed, staged.typed.count()) for name, staged in tables.items()
     }
+    rules = [(rule, checks.ask(rule, tally)) for rule in checks.rules(tables)]
+    countries = checks.ask_missing_countries(tables, tally)
+    dated = checks.ask_after_as_of(tables, as_of, tally) if as_of is not None else []
+    tally.run()
+    counts = {name: tally[key] for name, key in rows.items()}
     problems = list(staging.problems)
     problems += checks.empty_tables(tables, counts)
-    for rule in checks.rules(tables):
-        problems += checks.run(rule)
-    problems += checks.missing_countries(tables, counts)
+    for rule, key in rules:
+        problems += checks.run(rule, tally, key)
+    if countries is not None:
+        problems += checks.missing_countries(tables, counts, tally[countries])
     if as_of is not None:
-        problems += checks.after_as_of(tables, as_of)
+        problems += checks.after_as_of(dated, as_of, tally)
     problems.sort(key=lambda p: p.file)  # stable: each file's problems together, in order
     report = ValidationReport(
         errors=[p for p in problems if p.severity == "error"],
