@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeAlias
 
 import numpy as np
@@ -40,7 +41,6 @@ BASE_COLUMNS = ("account_id", "name", "status", "segment", "arr")
 
 FLOAT_FORMAT = "%.6g"
 CHUNK_ROWS = 65_536  # rows formatted at a time: a few MB of text, never 2 GB in one array
-_NEEDS_QUOTES = '[,"\n]'  # what Python's csv quotes with lineterminator "\n" (not "\r")
 
 Frame: TypeAlias = pd.DataFrame | pa.Table
 Cells: TypeAlias = Callable[[int, int], pa.Array]  # (start, stop) -> the rows' cells, as CSV text
@@ -51,19 +51,26 @@ def account_rows(base: Frame, model_columns: Sequence[Frame]) -> pd.DataFrame:
     (a left join: an account a model does not score has empty cells)."""
     table = _arrow(base).select(list(BASE_COLUMNS))
     table = table.take(pc.sort_indices(table, [("account_id", "ascending")]))
-    ids = table["account_id"]
-    _one_row_each(ids, "the accounts")
-    for extra in model_columns:
-        more = _arrow(extra)
-        keys = more["account_id"].combine_chunks()
-        _one_row_each(keys, f"the model columns {more.column_names[1:]}")
-        at = pc.index_in(ids, value_set=keys)
+    extras = [_arrow(m) for m in model_columns]
+    codes = _codes([table["account_id"], *(m["account_id"] for m in extras)])
+    n = table.num_rows
+    if not np.array_equal(codes[0], np.arange(n)):
+        raise ValueError("accounts.csv: the accounts hold an account_id twice")
+    for more, code in zip(extras, codes[1:], strict=True):
+        if len(code) and np.bincount(code).max() > 1:
+            raise ValueError(
+                f"accounts.csv: the model columns {more.column_names[1:]} hold an account_id twice"
+            )
+        known = code < n  # the account is in the base: its row there is its code
+        at = np.full(n, -1, dtype=np.int64)
+        at[code[known]] = np.flatnonzero(known)
+        rows = pa.array(at, mask=at < 0)
         for name, column in zip(more.column_names, more.columns, strict=True):
             if name == "account_id":
                 continue
             if name in table.column_names:
                 raise ValueError(f"accounts.csv: two models give the column {name!r}")
-            table = table.append_column(name, column.take(at))
+            table = table.append_column(name, column.take(rows))
     frame: pd.DataFrame = table.replace_schema_metadata(None).to_pandas()
     return frame
 
@@ -77,12 +84,18 @@ def render_accounts_csv(accounts: pd.DataFrame) -> bytes:
     known = [c for c in cells if c is not None]
     if len(known) < len(cells):
         return pandas_csv(accounts).encode("utf-8")
+    n = len(accounts)
+
+    def lines(start: int) -> pa.Buffer:
+        stop = min(start + CHUNK_ROWS, n)
+        rows = pc.binary_join_element_wise(*(c(start, stop) for c in known), ",")
+        return _text(pc.binary_join_element_wise(rows, "\n", ""))
+
     out = io.BytesIO()
     out.write(_header(labels))
-    for start in range(0, len(accounts), CHUNK_ROWS):
-        stop = min(start + CHUNK_ROWS, len(accounts))
-        rows = pc.binary_join_element_wise(*(c(start, stop) for c in known), ",")
-        out.write(_text(pc.binary_join_element_wise(rows, "\n", "")))
+    with ThreadPoolExecutor(max_workers=pa.cpu_count()) as pool:  # Arrow frees the GIL
+        for chunk in pool.map(lines, range(0, n, CHUNK_ROWS)):
+            out.write(chunk)
     return out.getvalue()
 
 
@@ -98,10 +111,19 @@ def _arrow(frame: Frame) -> pa.Table:
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 
-def _one_row_each(ids: pa.Array | pa.ChunkedArray, what: str) -> None:
-    """The join's contract (pandas' ``validate="one_to_one"``): one row per account."""
-    if pc.count_distinct(ids, mode="all").as_py() != len(ids):
-        raise ValueError(f"accounts.csv: {what} hold an account_id twice")
+def _codes(ids: Sequence[pa.ChunkedArray]) -> list[np.ndarray]:
+    """Each id's code in one dictionary of them all, in order of first appearance: the base
+    comes first, so an account's code is its row in the base when the base holds each
+    account once. One hash of every id, then the joins are on integers."""
+    keys = pa.chunked_array(
+        [c for k in ids for c in k.cast(pa.large_string()).chunks], pa.large_string()
+    )
+    encoded = pc.dictionary_encode(keys, null_encoding="encode")
+    out, chunks = [], iter(encoded.chunks)
+    for k in ids:
+        parts = [next(chunks).indices.to_numpy() for _ in k.chunks]
+        out.append(np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64))
+    return out
 
 
 def _cells(column: pd.Series) -> Cells | None:
@@ -143,11 +165,20 @@ def _float_text(value: float) -> str:
 
 
 def _quoted(texts: pa.Array) -> pa.Array:
+    """Texts quoted where Python's csv quotes them: holding the delimiter, a double quote
+    (doubled inside) or a line feed; not for a carriage return (``lineterminator="\\n"``).
+    The chunk's bytes are searched first: most chunks hold no quote, many no comma."""
     plain = texts.fill_null("")
-    needs = pc.match_substring_regex(plain, _NEEDS_QUOTES)
-    if not pc.any(needs).as_py():
+    if not len(plain):
         return plain
-    inside = pc.replace_substring(plain, '"', '""')
+    data = _text(plain).to_pybytes()
+    found = [c for c in (",", '"', "\n") if c.encode() in data]
+    if not found:
+        return plain
+    needs = pc.match_substring(plain, found[0])
+    for c in found[1:]:
+        needs = pc.or_(needs, pc.match_substring(plain, c))
+    inside = pc.replace_substring(plain, '"', '""') if '"' in found else plain
     quoted = pc.binary_join_element_wise('"', inside, '"', "")
     return pc.if_else(needs, quoted, plain)
 
