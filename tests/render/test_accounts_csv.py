@@ -212,3 +212,32 @@ def test_any_values_give_the_same_bytes(rows: list[tuple[float, str | None, int]
         }
     )
     same_bytes(frame)
+
+
+def test_a_model_without_rows_or_without_matches() -> None:
+    """An empty frame (the ICP's when nothing is scored: an object column of no values) and
+    one whose accounts are not in the base: empty cells, as the merge left them."""
+    base = base_frame(6)
+    empty = pd.DataFrame(
+        {
+            "account_id": pd.Series([], dtype="str"),
+            "score": pd.Series([], dtype=float),
+            "reasons": pd.Series([], dtype=object),
+            "k": pd.Series([], dtype=np.int64),
+        }
+    )
+    elsewhere = pd.DataFrame({"account_id": ["Z1", "Z2"], "other": ["a,b", "c"]})
+    ours, theirs = account_rows(base, [empty, elsewhere]), merged(base, [empty, elsewhere])
+    assert ours["reasons"].isna().all() and theirs["reasons"].isna().all()  # None, NaN
+    pd.testing.assert_frame_equal(ours.drop(columns="reasons"), theirs.drop(columns="reasons"))
+    assert same_bytes(ours) == pandas_csv(theirs).encode("utf-8")
+    assert same_bytes(ours).endswith("\nA005,Société n°0,client,PME,0,,,,\n".encode())
+
+
+def test_a_chunk_of_missing_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_mod, "CHUNK_ROWS", 4)
+    frame = base_frame(10)
+    frame["reasons"] = pd.Series([None] * 4 + [""] * 4 + ['"q"', None], dtype="str")
+    assert same_bytes(frame).endswith(
+        b',9876,"""q"""\nA000,Soci' + "été n°9,client,PME,11110.5,\n".encode()
+    )

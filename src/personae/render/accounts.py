@@ -119,11 +119,9 @@ def _codes(ids: Sequence[pa.ChunkedArray]) -> list[np.ndarray]:
         [c for k in ids for c in k.cast(pa.large_string()).chunks], pa.large_string()
     )
     encoded = pc.dictionary_encode(keys, null_encoding="encode")
-    out, chunks = [], iter(encoded.chunks)
-    for k in ids:
-        parts = [next(chunks).indices.to_numpy() for _ in k.chunks]
-        out.append(np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64))
-    return out
+    flat = [np.asarray(c.indices.to_numpy(), dtype=np.int64) for c in encoded.chunks]
+    every = np.concatenate(flat) if flat else np.zeros(0, dtype=np.int64)
+    return np.split(every, np.cumsum([len(k) for k in ids])[:-1])
 
 
 def _cells(column: pd.Series) -> Cells | None:
@@ -194,4 +192,4 @@ def _text(lines: pa.Array) -> pa.Buffer:
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     first, last = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
     data = lines.buffers()[2]
-    return data.slice(first, last - first)
+    return pa.py_buffer(b"") if data is None else data.slice(first, last - first)
