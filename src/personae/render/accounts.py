@@ -48,29 +48,43 @@ Cells: TypeAlias = Callable[[int, int], pa.Array]  # (start, stop) -> the rows' 
 
 def account_rows(base: Frame, model_columns: Sequence[Frame]) -> pd.DataFrame:
     """The base rows, sorted by ``account_id``, with every model's columns joined on it
-    (a left join: an account a model does not score has empty cells)."""
+    (a left join: an account a model does not score has empty cells).
+
+    The ids are hashed once into one dictionary (:func:`_codes`) while the base is sorted,
+    on two threads; then each model's rows are found by integer lookups and its columns
+    taken in the base's order (Arrow frees the GIL)."""
     table = _arrow(base).select(list(BASE_COLUMNS))
-    table = table.take(pc.sort_indices(table, [("account_id", "ascending")]))
     extras = [_arrow(m) for m in model_columns]
-    codes = _codes([table["account_id"], *(m["account_id"] for m in extras)])
     n = table.num_rows
-    if not np.array_equal(codes[0], np.arange(n)):
-        raise ValueError("accounts.csv: the accounts hold an account_id twice")
-    for more, code in zip(extras, codes[1:], strict=True):
-        if len(code) and np.bincount(code).max() > 1:
-            raise ValueError(
-                f"accounts.csv: the model columns {more.column_names[1:]} hold an account_id twice"
-            )
-        known = code < n  # the account is in the base: its row there is its code
-        at = np.full(n, -1, dtype=np.int64)
-        at[code[known]] = np.flatnonzero(known)
-        rows = pa.array(at, mask=at < 0)
-        for name, column in zip(more.column_names, more.columns, strict=True):
-            if name == "account_id":
-                continue
+    with ThreadPoolExecutor(max_workers=pa.cpu_count()) as pool:
+        sorting = pool.submit(pc.sort_indices, table, [("account_id", "ascending")])
+        hashing = pool.submit(_codes, [table["account_id"], *(m["account_id"] for m in extras)])
+        order = sorting.result()
+        sorted_base = pool.submit(table.take, order)
+        codes = hashing.result()
+        if not np.array_equal(codes[0], np.arange(n)):
+            raise ValueError("accounts.csv: the accounts hold an account_id twice")
+        row_of = np.empty(n, dtype=np.int64)  # an account's code (its row in the base) ->
+        row_of[order.to_numpy()] = np.arange(n)  # its row once sorted
+        taken = []
+        for more, code in zip(extras, codes[1:], strict=True):
+            if len(code) and np.bincount(code).max() > 1:
+                what = more.column_names[1:]
+                raise ValueError(f"accounts.csv: the model columns {what} hold an account_id twice")
+            known = code < n  # an account of the base
+            at = np.full(n, -1, dtype=np.int64)
+            at[row_of[code[known]]] = np.flatnonzero(known)
+            rows = pa.array(at, mask=at < 0)
+            taken += [
+                (name, pool.submit(column.take, rows))
+                for name, column in zip(more.column_names, more.columns, strict=True)
+                if name != "account_id"
+            ]
+        table = sorted_base.result()
+        for name, column in taken:
             if name in table.column_names:
                 raise ValueError(f"accounts.csv: two models give the column {name!r}")
-            table = table.append_column(name, column.take(rows))
+            table = table.append_column(name, column.result())
     frame: pd.DataFrame = table.replace_schema_metadata(None).to_pandas()
     return frame
 
@@ -114,7 +128,7 @@ def _arrow(frame: Frame) -> pa.Table:
 def _codes(ids: Sequence[pa.ChunkedArray]) -> list[np.ndarray]:
     """Each id's code in one dictionary of them all, in order of first appearance: the base
     comes first, so an account's code is its row in the base when the base holds each
-    account once. One hash of every id, then the joins are on integers."""
+    account once."""
     keys = pa.chunked_array(
         [c for k in ids for c in k.cast(pa.large_string()).chunks], pa.large_string()
     )
