@@ -166,7 +166,7 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
     from personae.render.accounts import render_accounts_csv
     from personae.render.json import dossier_document, dump_document
 
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     with profiling.phase("render: dossier.json"):
         document = dossier_document(dossier)
     with money_in((dossier.metrics or {}).get("currency")):
