@@ -4,7 +4,7 @@ Time in a stage = the next stage's entered_at − this one's (days); stages map 
 template's phases by ``settings.journey_phases`` (stage lower-cased), and a deal's time in
 a phase is the sum over its stages of that phase. Only stages left during W count.
 Onboarding = days from a won deal's closed_at (closed in W) to the account's first
-activity on or after that day.
+activity on or after that day (read from the activity summary, :mod:`.activity`).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 import ibis
 
+from personae.metrics.activity import first_event_on_or_after
 from personae.metrics.context import Context
 from personae.metrics.deals import closed_in_w
 from personae.metrics.stats import count, num
@@ -56,12 +57,9 @@ def _stage_phases(ctx: Context) -> dict[str, dict[str, Any]]:
 
 def _onboarding(ctx: Context) -> dict[str, Any]:
     d = closed_in_w(ctx)
-    won = d.filter(d.status == "won")
-    act = ctx.tables["activity"]
-    act = act.select("account_id", day=act.timestamp.date())
-    act = act.filter(act.day <= ctx.cal.t)
-    j = won.join(act, [won.account_id == act.account_id, act.day >= won.closed_at])
-    first = j.group_by(["deal_id", "closed_at"]).aggregate(first=j.day.min())
+    won = d.filter(d.status == "won").select("deal_id", "account_id", "closed_at")
+    j = first_event_on_or_after(ctx, won, "closed_at", "journey")
+    first = j.group_by(["deal_id", "closed_at"]).aggregate(first=j.first.min())
     days = first.first.epoch_days() - first.closed_at.epoch_days()
     first = first.mutate(days=days.cast("float64"))
     agg = first.aggregate(mean=first.days.mean(), median=first.days.median(), n=first.count())

@@ -1,0 +1,127 @@
+"""The activity table summarised per account and month, once a report (a temporary table).
+
+Activity is the largest input (hundreds of millions of events, read in place from Parquet),
+and three families read it: the active clients (an event in the last days), the journey's
+onboarding (the first event on or after a won deal's close) and the churn and expansion
+panel (usage per account-month). Each used to scan the events; they now read
+:func:`activity_months`, built by one scan of the events dated up to T, one row per account
+and calendar month with an event:
+
+- ``events`` (rows), ``quantity`` (summed, an empty quantity counting 1);
+- ``days``: one bit per day of the month with an event (bit d − 1 for day d). Its bits
+  counted are the active days; its lowest bit from d − 1 up is the first event on or after
+  day d. Exact, as the events themselves give it;
+- ``users``: distinct ``contact_id`` — exact up to :data:`EXACT_DISTINCT_EVENTS` events in
+  the table; above, one of :data:`USER_BITS` bits per contact (by hash) OR-ed and counted:
+  exact unless two of an account's users of the month share a bit, which a few users
+  among 62 bits rarely do (distinct counts cost seven times a plain scan).
+
+Every reader gets the same numbers as from the events: counts, sums and bit ORs of the
+same groups.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+
+from personae.metrics.context import Context
+from personae.metrics.query import scalar
+from personae.months import month_idx
+
+ACTIVITY_TABLE = "personae_activity_months"
+FAMILY = "activity"
+EXACT_DISTINCT_EVENTS = 5_000_000  # above, distinct users are counted as hashed bits
+USER_BITS = 62
+#: 1 as a 64-bit integer, shifted by a 32-bit one (PostgreSQL has no other bigint shift)
+ONE = ibis.literal(1).cast("int64")
+
+
+def bit_count(mask: ir.IntegerValue, bits: int = 31) -> ir.IntegerValue:
+    """The number of bits set among the ``bits`` lowest of ``mask``."""
+    total: ir.IntegerValue = ibis.literal(0, "int64")
+    for k in range(bits):
+        total = total + ((mask >> k) & 1)
+    return total
+
+
+def month_of(ts: ir.TimestampValue | ir.DateValue) -> ir.IntegerValue:
+    """``month_idx`` (12 × year + month − 1) of a date or timestamp."""
+    return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
+
+
+def event_count(ctx: Context) -> int:
+    """The rows of the activity table (all of them, whatever their date); 0 without it."""
+    if not ctx.has("activity"):
+        return 0
+    return ctx.once("activity.count", lambda: int(scalar(ctx.tables["activity"].count())))
+
+
+def exact_users(ctx: Context) -> bool:
+    """Whether ``users`` is an exact distinct count (see the module's docstring)."""
+    return event_count(ctx) <= EXACT_DISTINCT_EVENTS
+
+
+def _summary(ctx: Context) -> ibis.Table:
+    act = ctx.tables["activity"]
+    # DuckDB 2.0 groups EXTRACT(… FROM a TIMESTAMP_S) wrongly (Parquet seconds): cast first
+    act = act.mutate(ts=act.timestamp.cast("timestamp"))
+    act = act.filter(act.ts.date() <= ctx.cal.t)
+    day_bit = ONE << (act.ts.day() - 1).cast("int32")
+    if exact_users(ctx):
+        users = act.contact_id.nunique()
+    else:
+        slot = (act.contact_id.hash() % USER_BITS + USER_BITS) % USER_BITS
+        user_bit = ibis.ifelse(
+            act.contact_id.notnull(), ONE << slot.cast("int32"), 0
+        )
+        users = bit_count(user_bit.bit_or(), USER_BITS)
+    return act.group_by(account_id=act.account_id, month_idx=month_of(act.ts)).aggregate(
+        events=act.count(),
+        quantity=act.quantity.fill_null(1.0).sum(),
+        days=day_bit.bit_or(),
+        users=users,
+    )
+
+
+def activity_months(ctx: Context, family: str) -> ibis.Table:
+    """The summary table (built on first use); its SQL is recorded under ``family`` too,
+    the family that reads it."""
+
+    def build() -> tuple[ibis.Table, str]:
+        table = ctx.materialize(FAMILY, ACTIVITY_TABLE, _summary(ctx))
+        return table, ctx.provenance[FAMILY][-1]
+
+    table, sql = ctx.once(ACTIVITY_TABLE, build)
+    sqls = ctx.provenance.setdefault(family, [])
+    if sql not in sqls:
+        sqls.append(sql)
+    return table
+
+
+def active_since(ctx: Context, start: date, family: str) -> ibis.Table:
+    """The accounts (``account_id``, distinct) with an event dated from ``start`` to T."""
+    s = activity_months(ctx, family)
+    first = month_idx(start)
+    hit = (s.month_idx > first) | ((s.month_idx == first) & ((s.days >> (start.day - 1)) != 0))
+    return s.filter(hit).select("account_id").distinct()
+
+
+def first_event_on_or_after(ctx: Context, keys: ibis.Table, day: str, family: str) -> ibis.Table:
+    """``keys`` (with ``account_id`` and the date column ``day``) joined to the date of the
+    account's first event on or after that day (up to T), as ``first``: one row per row of
+    ``keys`` and month with such an event (the earliest is their ``first.min()``); the rows
+    of ``keys`` without one are left out."""
+    s = activity_months(ctx, family)
+    s = s.select(s_account=s.account_id, s_month=s.month_idx, s_days=s.days)
+    k = keys.mutate(k_month=month_of(keys[day]), k_day=keys[day].day())
+    j = k.join(s, [k.account_id == s.s_account, s.s_month >= k.k_month])
+    # the days of the month from ``day`` on: the bits below it cleared in its own month
+    low = ibis.ifelse(j.s_month == j.k_month, j.k_day - 1, 0).cast("int32")
+    bits = (j.s_days >> low) << low
+    j = j.mutate(bits=bits).filter(lambda t: t.bits != 0)
+    lowest = j.bits & (-j.bits)  # the lowest bit set, alone
+    first = ibis.date(j.s_month // 12, j.s_month % 12 + 1, bit_count(lowest - 1) + 1)
+    return j.mutate(first=first).select(*keys.columns, "first")
