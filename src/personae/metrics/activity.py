@@ -74,9 +74,7 @@ def _summary(ctx: Context) -> ibis.Table:
         users = act.contact_id.nunique()
     else:
         slot = (act.contact_id.hash() % USER_BITS + USER_BITS) % USER_BITS
-        user_bit = ibis.ifelse(
-            act.contact_id.notnull(), ONE << slot.cast("int32"), 0
-        )
+        user_bit = ibis.ifelse(act.contact_id.notnull(), ONE << slot.cast("int32"), 0)
         users = bit_count(user_bit.bit_or(), USER_BITS)
     return act.group_by(account_id=act.account_id, month_idx=month_of(act.ts)).aggregate(
         events=act.count(),
