@@ -87,16 +87,7 @@ def _summary(ctx: Context) -> ibis.Table:
 def activity_months(ctx: Context, family: str) -> ibis.Table:
     """The summary table (built on first use); its SQL is recorded under ``family`` too,
     the family that reads it."""
-
-    def build() -> tuple[ibis.Table, str]:
-        table = ctx.materialize(FAMILY, ACTIVITY_TABLE, _summary(ctx))
-        return table, ctx.provenance[FAMILY][-1]
-
-    table, sql = ctx.once(ACTIVITY_TABLE, build)
-    sqls = ctx.provenance.setdefault(family, [])
-    if sql not in sqls:
-        sqls.append(sql)
-    return table
+    return ctx.shared_table(family, ACTIVITY_TABLE, lambda: _summary(ctx), FAMILY)
 
 
 def active_since(ctx: Context, start: date, family: str) -> ibis.Table:

@@ -87,6 +87,28 @@ class Context:
         self.temp_tables.append(name)
         return table
 
+    def shared_table(
+        self, reader: str, name: str, build: Callable[[], ibis.Table], family: str | None = None
+    ) -> ibis.Table:
+        """The temporary table ``name`` of the expression ``build()`` gives, stored the first
+        time a family asks for it (its SQL under ``family``, by default that first reader's)
+        and read by every family after; its SQL is recorded under each ``reader`` too."""
+
+        def store() -> tuple[ibis.Table, str]:
+            expr = build()
+            owner = family or reader
+            with profiling.phase(f"sql.{owner}"):
+                sql = self.record(owner, expr)
+                table = create_temp_table(self.con, name, expr, sql)
+            self.temp_tables.append(name)
+            return table, sql
+
+        table, sql = self.once(name, store)
+        sqls = self.provenance.setdefault(reader, [])
+        if sql not in sqls:
+            sqls.append(sql)
+        return table
+
     def upload(self, name: str, columns: dict[str, list[Any]], schema: pa.Schema) -> ibis.Table:
         """Store a few rows (a calendar) as a temporary table with a stable name."""
         data = pa.table(columns, schema=schema)

@@ -45,9 +45,10 @@ from personae.metrics.activity import (
     exact_users,
 )
 from personae.metrics.context import Context
-from personae.metrics.mrr import DAYS_PER_MONTH, EPSILON, MONTHS_TABLE
+from personae.metrics.mrr import EPSILON, MONTHS_TABLE
 from personae.metrics.query import scalar
 from personae.models.features import Feature, available
+from personae.models.plans import plan_months
 
 PANEL_TABLE = "personae_signals_panel"
 RAW_TABLE = "personae_signals_raw"
@@ -161,26 +162,6 @@ def _support(session: MetricsSession, base: ibis.Table) -> ibis.Table:
     return hit.group_by(["account_id", "month_idx"]).aggregate(support_90d=hit.count())
 
 
-def plan_months(session: MetricsSession) -> ibis.Table:
-    """The most frequent billing period, in months, of each account's recurring invoices
-    (prorated lines of a plan change are shorter; they are the exception)."""
-    r = session.ctx.tables["revenue"]
-    r = r.filter(
-        r.recurring.fill_null(True)
-        & (r.amount > 0)
-        & r.period_start.notnull()
-        & (r.period_start <= session.ctx.cal.t)
-    )
-    days = r.period_end.epoch_days() - r.period_start.epoch_days()
-    n = ibis.greatest((days / DAYS_PER_MONTH).round(), 1).cast("int64")
-    lines = r.select("account_id", n=n)
-    per = lines.group_by(["account_id", "n"]).aggregate(lines_n=lines.count())
-    # ties go to the longer period: deterministic on every engine
-    return per.group_by("account_id").aggregate(
-        plan_months=per.n.argmax(per.lines_n * 1000 + per.n)
-    )
-
-
 def _sampled_grid(ctx: Context, grid: ibis.Table, idx_t: int, buckets: int) -> ibis.Table:
     """The grid rows the sampled panel reads, stored once (``in_sample`` marks the sampled
     accounts): all of a sampled account's months, and of every other account paying at T
@@ -234,7 +215,7 @@ def build_panel(session: MetricsSession) -> Panel:
         ),
     ).pipe(_without, "first_idx", "next_mrr")
 
-    plan = plan_months(session)
+    plan = plan_months(ctx, FAMILY)
     p = p.left_join(plan, "account_id").pipe(_without, "account_id_right")
     a = session.accounts
     firm = a.select("account_id", *FIRMOGRAPHICS[:-1], acquisition_channel=a.acquisition_channel)
