@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
 
 from personae.metrics.activity import first_event_on_or_after
 from personae.metrics.context import Context
@@ -33,18 +34,28 @@ def _row(ctx: Context, name: str, mean: Any, median: Any, n: Any) -> dict[str, A
     }
 
 
+def stage_phase(ctx: Context, stage: ir.StringValue) -> tuple[ir.StringValue, ir.BooleanValue]:
+    """The phase of a stage (``settings.journey_phases``, stage lower-cased; NULL when it
+    maps to none) and whether it maps to one: filter on the second, cheaper than testing
+    the first for NULL (the stage is trimmed and lower-cased once, not once per phase)."""
+    phases = {k.strip().lower(): v for k, v in ctx.settings.journey_phases.items()}
+    key = stage.strip().lower()
+    phase = key.substitute(phases, else_=ibis.literal(None, type="string"))
+    known = key.isin(list(phases)) if phases else ibis.literal(False)
+    return phase, known
+
+
 def _stage_phases(ctx: Context) -> dict[str, dict[str, Any]]:
     s = ctx.tables["deal_stages"]
     w = ibis.window(group_by=s.deal_id, order_by=[s.entered_at, s.stage])
     s = s.mutate(next_at=s.entered_at.lead().over(w))
     left = s.next_at.date()
     s = s.filter(s.next_at.notnull() & (left > ctx.cal.t12) & (left <= ctx.cal.t))
-    phases = {k.strip().lower(): v for k, v in ctx.settings.journey_phases.items()}
-    s = s.mutate(
-        phase=s.stage.strip().lower().substitute(phases, else_=ibis.literal(None, type="string")),
+    phase, known = stage_phase(ctx, s.stage)
+    s = s.filter(known).mutate(
+        phase=phase,
         days=(s.next_at.epoch_seconds() - s.entered_at.epoch_seconds()).cast("float64") / 86400,
     )
-    s = s.filter(s.phase.notnull())
     per_deal = s.group_by(["deal_id", "phase"]).aggregate(days=s.days.sum())
     agg = per_deal.group_by("phase").aggregate(
         mean=per_deal.days.mean(), median=per_deal.days.median(), n=per_deal.count()
