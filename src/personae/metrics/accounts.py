@@ -16,7 +16,7 @@ import ibis
 from personae.metrics import firmographics as fg
 from personae.metrics.activity import active_since, event_count
 from personae.metrics.context import Context
-from personae.metrics.mrr import build_snapshot, transitions
+from personae.metrics.mrr import build_snapshot, snapshot_from_grid, transitions
 
 ACCOUNTS_TABLE = "personae_accounts"
 
@@ -61,7 +61,9 @@ def build_accounts(
         rev_recent=r.amount.sum(where=r.date >= cal.recent_start),
         first_positive=r.date.min(where=r.amount > 0),
     )
-    snapshot = build_snapshot(ctx)
+    snapshot = snapshot_from_grid(ctx, grid)
+    if snapshot is None:
+        snapshot = build_snapshot(ctx)
     t = transitions(grid)
     in_w = t.stops & (t.month_idx >= cal.idx_t - 12) & (t.month_idx < cal.idx_t)
     churned = t.filter(in_w).select("account_id").distinct().mutate(churned_in_w=True)

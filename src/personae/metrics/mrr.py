@@ -82,6 +82,23 @@ def build_snapshot(ctx: Context) -> ibis.Table:
     return wide.mutate(mrr_t=wide.mrr_t.fill_null(0.0), mrr_t12=wide.mrr_t12.fill_null(0.0))
 
 
+def snapshot_from_grid(ctx: Context, grid: ibis.Table) -> ibis.Table | None:
+    """:func:`build_snapshot` read from the grid, without another pass over revenue, when
+    T − 12 months is the evaluation date of its month on the grid (T always is): the same
+    lines cover the same dates. None otherwise (T − 12 months mid-month, or a 29 February
+    that the grid evaluates on the 28th…)."""
+    cal = ctx.cal
+    before = cal.idx_t - 12
+    if before < cal.grid_start or cal.at(before) != cal.t12:
+        return None
+    g = grid.filter(grid.month_idx.isin([cal.idx_t, before]))
+    wide = g.group_by("account_id").aggregate(
+        mrr_t=g.mrr.sum(where=g.month_idx == cal.idx_t),
+        mrr_t12=g.mrr.sum(where=g.month_idx == before),
+    )
+    return wide.mutate(mrr_t=wide.mrr_t.fill_null(0.0), mrr_t12=wide.mrr_t12.fill_null(0.0))
+
+
 def transitions(grid: ibis.Table) -> ibis.Table:
     """Each positive account-month with its predecessor and whether MRR stops after it.
 
