@@ -112,5 +112,6 @@ def first_event_on_or_after(ctx: Context, keys: ibis.Table, day: str, family: st
     bits = (j.s_days >> low) << low
     j = j.mutate(bits=bits).filter(lambda t: t.bits != 0)
     lowest = j.bits & (-j.bits)  # the lowest bit set, alone
-    first = ibis.date(j.s_month // 12, j.s_month % 12 + 1, bit_count(lowest - 1) + 1)
+    year, month = (j.s_month // 12).cast("int32"), (j.s_month % 12 + 1).cast("int32")
+    first = ibis.date(year, month, (bit_count(lowest - 1) + 1).cast("int32"))
     return j.mutate(first=first).select(*keys.columns, "first")
