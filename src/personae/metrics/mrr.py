@@ -133,17 +133,16 @@ def movements(ctx: Context, grid: ibis.Table) -> tuple[list[dict[str, Any]], dic
         reactivation=t.mrr.sum(where=t.prev_idx < t.month_idx - 1),
         expansion=ibis.greatest(delta, zero).sum(where=consecutive),
         contraction=ibis.greatest(-delta, zero).sum(where=consecutive),
+        # the MRR lost the next month (a churn in month_idx + 1): same query, one pass
+        stopping=t.mrr.sum(where=t.stops & (t.month_idx < cal.idx_t)),
     )
-    stops = t.filter(t.stops & (t.month_idx < cal.idx_t))
-    losses = stops.group_by(month_idx=stops.month_idx + 1).aggregate(churn=stops.mrr.sum())
     g = ctx.run("mrr_movements", gains)
-    c = ctx.run("mrr_movements", losses)
     by_month: dict[int, dict[str, float]] = {}
     for r in g:
         by_month[int(r["month_idx"])] = {
             k: num(r[k]) or 0.0 for k in ("mrr", "new", "reactivation", "expansion", "contraction")
         }
-    churn = {int(r["month_idx"]): num(r["churn"]) or 0.0 for r in c}
+    churn = {int(r["month_idx"]) + 1: num(r["stopping"]) or 0.0 for r in g}
     rows: list[dict[str, Any]] = []
     worst = 0.0
     prev_mrr = 0.0
