@@ -65,7 +65,9 @@ def build_grid(ctx: Context) -> ibis.Table:
     months = ctx.upload(MONTHS_TABLE, months_columns(cal), MONTHS_SCHEMA)
     lines = recurring_lines(ctx.tables["revenue"])
     lines = lines.filter(lines.period_start <= cal.t, lines.period_end > cal.at(cal.grid_start))
-    return ctx.materialize("mrr_grid", GRID_TABLE, mrr_at(lines, months, "month_idx"))
+    grid = ctx.materialize("mrr_grid", GRID_TABLE, mrr_at(lines, months, "month_idx"))
+    ctx.shared[GRID_TABLE] = grid  # the activity summary reads how large it is
+    return grid
 
 
 def build_snapshot(ctx: Context) -> ibis.Table:

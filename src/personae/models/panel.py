@@ -34,15 +34,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import ibis
-import ibis.expr.types as ir
 
-from personae.metrics import MetricsSession
+from personae.metrics import MetricsSession, activity
 from personae.metrics.activity import (
     EXACT_DISTINCT_EVENTS,
+    SAMPLE_BUCKETS,
     activity_months,
     bit_count,
     event_count,
     exact_users,
+    sample_bucket,
 )
 from personae.metrics.context import Context
 from personae.metrics.mrr import EPSILON, MONTHS_TABLE
@@ -58,10 +59,9 @@ FAMILY = "signals"
 SUPPORT_DAYS = 90
 USAGE_FEATURES = ("events", "quantity", "active_days", "users", "events_3m", "events_6m")
 FIRMOGRAPHICS = ("segment", "size_band", "industry", "region", "kind", "acquisition_channel")
-MAX_PANEL_ROWS = 500_000  # labelled account-months; above, whole accounts are sampled
-SAMPLE_BUCKETS = 10_000  # the sample's fraction is a whole number of buckets
-SAMPLE_SALT = ":personae-panel-0"  # the fixed seed: hash(account_id || salt)
-RECENT_MONTHS = 6  # T's month reads its usage this many months back (events_6m)
+# the sample's rules live beside the activity summary, which keeps what the sample reads
+MAX_PANEL_ROWS = activity.MAX_PANEL_ROWS  # labelled account-months; above, sampled
+RECENT_MONTHS = activity.RECENT_MONTHS  # T's month reads its usage this many months back
 
 
 @dataclass
@@ -96,13 +96,6 @@ def _without(t: ibis.Table, *columns: str) -> ibis.Table:
     """``t`` without ``columns``, as an explicit column list (``drop`` of several columns
     compiles them in set order, which changes between runs, and so would the provenance)."""
     return t.select(*(c for c in t.columns if c not in columns))
-
-
-def sample_bucket(account_id: ir.Value) -> ir.IntegerValue:
-    """The account's bucket in ``[0, SAMPLE_BUCKETS)``: a salted hash of its id."""
-    h = (account_id.cast("string") + SAMPLE_SALT).hash()
-    bucket: ir.IntegerValue = (h % SAMPLE_BUCKETS + SAMPLE_BUCKETS) % SAMPLE_BUCKETS
-    return bucket
 
 
 def _usage(session: MetricsSession, base: ibis.Table) -> ibis.Table:
@@ -175,9 +168,7 @@ def _sampled_grid(ctx: Context, grid: ibis.Table, idx_t: int, buckets: int) -> i
 def sample_size(rows: int) -> int | None:
     """The buckets kept (of :data:`SAMPLE_BUCKETS`) for ``rows`` labelled account-months,
     or None when they fit under :data:`MAX_PANEL_ROWS`."""
-    if rows <= MAX_PANEL_ROWS:
-        return None
-    return max(1, MAX_PANEL_ROWS * SAMPLE_BUCKETS // rows)
+    return activity.sample_size(rows, MAX_PANEL_ROWS)
 
 
 def build_panel(session: MetricsSession) -> Panel:
