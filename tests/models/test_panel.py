@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from personae.metrics import activity as activity_module
 from personae.models import panel as panel_module
 from personae.models.panel import build_panel
 from tests.models import tiny
@@ -133,6 +134,22 @@ def test_a_large_panel_samples_whole_accounts_and_scores_every_account_paying_no
     # panel (its usage averages read from the months before); A, not sampled, only that
     assert {k for k in sampled if k[1] == 6} == {("A", 6), ("C", 6), ("D", 6)}
     assert sorted(k for k in sampled if k[0] == "A") == [("A", 6)]
+    for key, row in sampled.items():
+        assert {c: v for c, v in row.items() if c != "in_sample"} == rows[key]
+
+
+def test_a_sampled_activity_summary_gives_the_sampled_panel_the_same_rows(
+    rows: dict[tuple[str, int], dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session's activity summary, sampled too, keeps every group the panel reads."""
+    monkeypatch.setattr(panel_module, "MAX_PANEL_ROWS", 10)
+    monkeypatch.setattr(activity_module, "MAX_PANEL_ROWS", 10)
+    with tiny.session() as s:
+        activity_module.activity_months(s.ctx, "test")
+        sampled = _by_key(build_panel(s).table.to_pyarrow().to_pylist())
+        summary_sql = s.ctx.provenance["activity"][0]
+    assert "HASH(" in summary_sql  # the summary was sampled (the accounts' salted hash)
+    assert set(sampled) == {k for k in rows if k[0] in {"B", "C", "D"} or k[1] == 6}
     for key, row in sampled.items():
         assert {c: v for c, v in row.items() if c != "in_sample"} == rows[key]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import ibis
 
 from personae.metrics import firmographics as fg
+from personae.metrics.activity import active_since, event_count
 from personae.metrics.context import Context
-from personae.metrics.mrr import build_snapshot, transitions
-from personae.metrics.query import scalar
+from personae.metrics.mrr import build_snapshot, snapshot_from_grid, transitions
 
 ACCOUNTS_TABLE = "personae_accounts"
 
@@ -32,7 +32,7 @@ class Activeness:
 def activeness(ctx: Context) -> Activeness:
     days = ctx.settings.active_window_days
     wanted = ctx.settings.active_basis
-    has_rows = ctx.has("activity") and int(scalar(ctx.tables["activity"].count())) > 0
+    has_rows = event_count(ctx) > 0
     if wanted == "activity" and not ctx.has("activity"):
         ctx.need("overview.clients_active", "activity")
         return Activeness(None, None)
@@ -61,7 +61,9 @@ def build_accounts(
         rev_recent=r.amount.sum(where=r.date >= cal.recent_start),
         first_positive=r.date.min(where=r.amount > 0),
     )
-    snapshot = build_snapshot(ctx)
+    snapshot = snapshot_from_grid(ctx, grid)
+    if snapshot is None:
+        snapshot = build_snapshot(ctx)
     t = transitions(grid)
     in_w = t.stops & (t.month_idx >= cal.idx_t - 12) & (t.month_idx < cal.idx_t)
     churned = t.filter(in_w).select("account_id").distinct().mutate(churned_in_w=True)
@@ -88,14 +90,7 @@ def build_accounts(
         .drop("account_id_right")
     )
     if active.basis == "activity":
-        act = ctx.tables["activity"]
-        day = act.timestamp.date()
-        recent = (
-            act.filter((day >= cal.recent_start) & (day <= cal.t))
-            .select("account_id")
-            .distinct()
-            .mutate(recent_activity=True)
-        )
+        recent = active_since(ctx, cal.recent_start, "accounts").mutate(recent_activity=True)
         facts = facts.left_join(recent, "account_id").drop("account_id_right")
     facts = facts.mutate(
         rev_w=facts.rev_w.fill_null(0.0),

@@ -54,23 +54,32 @@ def _latest_event(tables: Mapping[str, ibis.Table]) -> Any:
     return max(dates) if dates else None
 
 
-def resolve_as_of(tables: Mapping[str, ibis.Table], settings: Settings) -> date:
+def revenue_span(tables: Mapping[str, ibis.Table]) -> tuple[Any, Any, Any]:
+    """The first and last revenue dates and the latest period end (None without revenue):
+    one scan of revenue."""
+    if "revenue" not in tables:
+        return None, None, None
+    revenue = tables["revenue"]
+    row = revenue.aggregate(
+        first=revenue.date.min(), last=revenue.date.max(), covered=revenue.period_end.max()
+    ).to_pyarrow()
+    return row["first"][0].as_py(), row["last"][0].as_py(), row["covered"][0].as_py()
+
+
+def resolve_as_of(
+    tables: Mapping[str, ibis.Table],
+    settings: Settings,
+    span: tuple[Any, Any, Any] | None = None,
+) -> date:
     """settings.as_of, or the last day of the month of the latest revenue date (without
     revenue, of the latest date in the other tables).
 
     An as-of date given outside the revenue's span — before its first line, or so late that
     the 12 months before it hold none — is refused: every number would describe a period
     the data does not cover (zero clients, no churn), and the dossier would tick them as
-    answers.
+    answers. ``span``: :func:`revenue_span`, when the caller has it already.
     """
-    first = last = covered = None
-    if "revenue" in tables:
-        revenue = tables["revenue"]
-        row = revenue.aggregate(
-            first=revenue.date.min(), last=revenue.date.max(), covered=revenue.period_end.max()
-        ).to_pyarrow()
-        first, last = row["first"][0].as_py(), row["last"][0].as_py()
-        covered = row["covered"][0].as_py()
+    first, last, covered = revenue_span(tables) if span is None else span
     t = settings.as_of
     if last is None:
         if t is not None:
@@ -156,8 +165,9 @@ class Calendar:
 
 
 def build_calendar(tables: Mapping[str, ibis.Table], settings: Settings) -> Calendar:
-    t = resolve_as_of(tables, settings)
-    first = scalar(tables["revenue"].date.min()) if "revenue" in tables else None
+    span = revenue_span(tables)
+    t = resolve_as_of(tables, settings, span)
+    first = span[0]
     first_idx = month_idx(_as_date(first)) if first is not None else None
     idx_t = month_idx(t)
     if first_idx is None:

@@ -6,9 +6,9 @@ and the two records the dossier needs beside the numbers — the SQL each family
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import pyarrow as pa
@@ -17,6 +17,8 @@ from personae import profiling
 from personae.metrics.calendar import Calendar
 from personae.metrics.query import compile_sql, create_temp_table, fetch
 from personae.settings import Settings
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Context:
     missing: list[dict[str, str]] = field(default_factory=list)
     temp_tables: list[str] = field(default_factory=list)
     stand_ins: frozenset[str] = frozenset()  # absent tables standing in empty (CRM-only data)
+    shared: dict[str, Any] = field(default_factory=dict)  # built once, read by many (see once)
 
     def has(self, table: str) -> bool:
         return table in self.tables and table not in self.stand_ins
@@ -55,6 +58,14 @@ class Context:
             sqls.append(sql)
         return sql
 
+    def once(self, key: str, build: Callable[[], T]) -> T:
+        """``build()`` the first time ``key`` is asked for, its result after: what several
+        families read (a summary of a big table, a row count) is computed once a report."""
+        if key not in self.shared:
+            self.shared[key] = build()
+        value: T = self.shared[key]
+        return value
+
     def fetch(self, family: str, expr: ibis.Table) -> pa.Table:
         """Execute ``expr`` (compiled once), record its SQL under ``family``; Arrow."""
         with profiling.phase(f"sql.{family}"):
@@ -76,6 +87,28 @@ class Context:
         self.temp_tables.append(name)
         return table
 
+    def shared_table(
+        self, reader: str, name: str, build: Callable[[], ibis.Table], family: str | None = None
+    ) -> ibis.Table:
+        """The temporary table ``name`` of the expression ``build()`` gives, stored the first
+        time a family asks for it (its SQL under ``family``, by default that first reader's)
+        and read by every family after; its SQL is recorded under each ``reader`` too."""
+
+        def store() -> tuple[ibis.Table, str]:
+            expr = build()
+            owner = family or reader
+            with profiling.phase(f"sql.{owner}"):
+                sql = self.record(owner, expr)
+                table = create_temp_table(self.con, name, expr, sql)
+            self.temp_tables.append(name)
+            return table, sql
+
+        table, sql = self.once(name, store)
+        sqls = self.provenance.setdefault(reader, [])
+        if sql not in sqls:
+            sqls.append(sql)
+        return table
+
     def upload(self, name: str, columns: dict[str, list[Any]], schema: pa.Schema) -> ibis.Table:
         """Store a few rows (a calendar) as a temporary table with a stable name."""
         data = pa.table(columns, schema=schema)
@@ -89,6 +122,7 @@ class Context:
             with contextlib.suppress(Exception):  # they die with the session anyway
                 self.con.drop_table(name, force=True)
         self.temp_tables.clear()
+        self.shared.clear()
 
     def provenance_map(self) -> dict[str, Any]:
         return {family: ";\n\n".join(sqls) + ";" for family, sqls in self.provenance.items()}

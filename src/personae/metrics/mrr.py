@@ -65,7 +65,9 @@ def build_grid(ctx: Context) -> ibis.Table:
     months = ctx.upload(MONTHS_TABLE, months_columns(cal), MONTHS_SCHEMA)
     lines = recurring_lines(ctx.tables["revenue"])
     lines = lines.filter(lines.period_start <= cal.t, lines.period_end > cal.at(cal.grid_start))
-    return ctx.materialize("mrr_grid", GRID_TABLE, mrr_at(lines, months, "month_idx"))
+    grid = ctx.materialize("mrr_grid", GRID_TABLE, mrr_at(lines, months, "month_idx"))
+    ctx.shared[GRID_TABLE] = grid  # the activity summary reads how large it is
+    return grid
 
 
 def build_snapshot(ctx: Context) -> ibis.Table:
@@ -78,6 +80,23 @@ def build_snapshot(ctx: Context) -> ibis.Table:
     wide = per.group_by("account_id").aggregate(
         mrr_t=per.mrr.sum(where=per.point == 0),
         mrr_t12=per.mrr.sum(where=per.point == -12),
+    )
+    return wide.mutate(mrr_t=wide.mrr_t.fill_null(0.0), mrr_t12=wide.mrr_t12.fill_null(0.0))
+
+
+def snapshot_from_grid(ctx: Context, grid: ibis.Table) -> ibis.Table | None:
+    """:func:`build_snapshot` read from the grid, without another pass over revenue, when
+    T − 12 months is the evaluation date of its month on the grid (T always is): the same
+    lines cover the same dates. None otherwise (T − 12 months mid-month, or a 29 February
+    that the grid evaluates on the 28th…)."""
+    cal = ctx.cal
+    before = cal.idx_t - 12
+    if before < cal.grid_start or cal.at(before) != cal.t12:
+        return None
+    g = grid.filter(grid.month_idx.isin([cal.idx_t, before]))
+    wide = g.group_by("account_id").aggregate(
+        mrr_t=g.mrr.sum(where=g.month_idx == cal.idx_t),
+        mrr_t12=g.mrr.sum(where=g.month_idx == before),
     )
     return wide.mutate(mrr_t=wide.mrr_t.fill_null(0.0), mrr_t12=wide.mrr_t12.fill_null(0.0))
 
@@ -116,17 +135,16 @@ def movements(ctx: Context, grid: ibis.Table) -> tuple[list[dict[str, Any]], dic
         reactivation=t.mrr.sum(where=t.prev_idx < t.month_idx - 1),
         expansion=ibis.greatest(delta, zero).sum(where=consecutive),
         contraction=ibis.greatest(-delta, zero).sum(where=consecutive),
+        # the MRR lost the next month (a churn in month_idx + 1): same query, one pass
+        stopping=t.mrr.sum(where=t.stops & (t.month_idx < cal.idx_t)),
     )
-    stops = t.filter(t.stops & (t.month_idx < cal.idx_t))
-    losses = stops.group_by(month_idx=stops.month_idx + 1).aggregate(churn=stops.mrr.sum())
     g = ctx.run("mrr_movements", gains)
-    c = ctx.run("mrr_movements", losses)
     by_month: dict[int, dict[str, float]] = {}
     for r in g:
         by_month[int(r["month_idx"])] = {
             k: num(r[k]) or 0.0 for k in ("mrr", "new", "reactivation", "expansion", "contraction")
         }
-    churn = {int(r["month_idx"]): num(r["churn"]) or 0.0 for r in c}
+    churn = {int(r["month_idx"]) + 1: num(r["stopping"]) or 0.0 for r in g}
     rows: list[dict[str, Any]] = []
     worst = 0.0
     prev_mrr = 0.0

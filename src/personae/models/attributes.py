@@ -89,18 +89,29 @@ def maturity(col: ir.Value) -> ir.StringValue:
     return ibis.cases(*cases, else_=fg.NOT_GIVEN)
 
 
-def attribute_table(facts: ibis.Table, raw: ibis.Table) -> ibis.Table:
-    """(account_id, attribute, value) for every account of ``facts`` (the session's
-    accounts table), with the columns only the raw accounts table holds."""
+def with_raw_columns(facts: ibis.Table, raw: ibis.Table) -> ibis.Table:
+    """``facts`` (the session's accounts table) with the columns only the raw accounts
+    table holds: ``naf``, ``emp``, ``turnover``, ``stack``, ``maturity_raw``."""
     extra = raw.select(
         "account_id",
         naf=raw.naf_code,
         emp=raw.employees,
-        turnover_raw=raw.annual_turnover,
+        turnover=raw.annual_turnover,
         stack=raw.tech_stack,
         maturity_raw=raw.digital_maturity,
     )
-    t = facts.left_join(extra, "account_id").drop("account_id_right")
+    return facts.left_join(extra, "account_id").drop("account_id_right")
+
+
+def attribute_table(facts: ibis.Table, raw: ibis.Table) -> ibis.Table:
+    """(account_id, attribute, value) for every account of ``facts`` (the session's
+    accounts table), with the columns only the raw accounts table holds."""
+    return attribute_rows(with_raw_columns(facts, raw))
+
+
+def attribute_rows(t: ibis.Table) -> ibis.Table:
+    """(account_id, attribute, value) for every row of ``t``, a table of
+    :func:`with_raw_columns` (stored once, it is read once per attribute)."""
     single: dict[str, ir.StringValue] = {
         "cell": ibis.ifelse(
             t.industry == t.size_band, t.industry, t.industry.concat(CELL_SEP, t.size_band)
@@ -111,7 +122,7 @@ def attribute_table(facts: ibis.Table, raw: ibis.Table) -> ibis.Table:
         "naf_code": _text(t.naf.upper()),
         "region": t.region,
         "channel": _text(t.acquisition_channel),
-        "turnover": ibis.ifelse(t.kind == "B2C", fg.B2C_BAND, turnover_band(t.turnover_raw)),
+        "turnover": ibis.ifelse(t.kind == "B2C", fg.B2C_BAND, turnover_band(t.turnover)),
         "digital_maturity": maturity(t.maturity_raw),
         "kind": t.kind,
     }

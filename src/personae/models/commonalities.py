@@ -20,9 +20,10 @@ import ibis
 from personae.metrics import MetricsSession
 from personae.metrics.stats import count, rate
 from personae.models.output import ModelOutput
-from personae.models.panel import plan_months
+from personae.models.plans import plan_months
 
 FAMILY = "commonalities"
+CLIENTS_TABLE = "personae_commonalities_clients"
 MIN_LIFT = 1.2
 MIN_TOP = 3
 MAX_PER_GROUP = 8
@@ -44,7 +45,7 @@ def _clients(session: MetricsSession, by_arr: bool) -> ibis.Table:
     c = a.filter(a.is_client)
     value = c.mrr_t if by_arr else c.rev_w
     w = ibis.window(order_by=[ibis.desc(value), c.account_id])
-    plan = plan_months(session)
+    plan = plan_months(session.ctx, FAMILY)
     c = c.mutate(rank=ibis.row_number().over(w) + 1).left_join(plan, "account_id")
     n = c.plan_months
     period = ibis.cases(
@@ -64,7 +65,8 @@ def commonalities(
     """``models.commonalities``: the attribute values over-represented among the best (a
     list, empty when no value stands out)."""
     ctx = session.ctx
-    c = _clients(session, metrics.get("top_clients_ranked_by", "arr") == "arr")
+    by_arr = metrics.get("top_clients_ranked_by", "arr") == "arr"
+    c = ctx.materialize(FAMILY, CLIENTS_TABLE, _clients(session, by_arr))  # read twice below
     n_all = count(ctx.run(FAMILY, c.aggregate(n=c.count()))[0]["n"])
     if n_all == 0:
         return None

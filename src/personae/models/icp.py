@@ -31,11 +31,12 @@ from personae.metrics import firmographics as fg
 from personae.metrics.context import Context
 from personae.metrics.stats import count, rate
 from personae.models import fit_score
-from personae.models.attributes import CELL_SEP, LABELS, attribute_table
+from personae.models.attributes import CELL_SEP, LABELS, attribute_rows, with_raw_columns
 from personae.models.icp_compare import compare, describe
 from personae.months import shift_months
 
 FAMILY = "icp"  # its SQL in metrics.provenance
+WIDE_TABLE = "personae_icp_accounts"
 
 if TYPE_CHECKING:
     from personae.models.run import ModelOutput
@@ -198,15 +199,9 @@ def icp(session: Any, metrics: Mapping[str, Any], summaries: Mapping[str, Any]) 
     if not factors:
         definition = "chiffre d'affaires des 12 derniers mois (aucune LTV de segment calculable)"
     raw = ctx.tables["accounts"]
-    acc = facts.left_join(
-        raw.select(
-            "account_id",
-            naf=raw.naf_code,
-            emp=raw.employees,
-            turnover=raw.annual_turnover,
-        ),
-        "account_id",
-    ).drop("account_id_right")
+    # the raw accounts' columns joined once: a dozen queries below read them
+    wide = ctx.materialize("icp", WIDE_TABLE, with_raw_columns(facts, raw))
+    acc = wide.select(*facts.columns, "naf", "emp", "turnover")
     acc = acc.mutate(ltv=_ltv(ctx, acc, factors))
     since = shift_months(ctx.cal.t, -MIN_TENURE_MONTHS)
     eligible = acc.filter(acc.is_client & (acc.first_positive <= since))
@@ -223,7 +218,7 @@ def icp(session: Any, metrics: Mapping[str, Any], summaries: Mapping[str, Any]) 
         "profile": [],
         "lifts": [],
     }
-    long = ctx.materialize("icp", "personae_icp_attributes", attribute_table(facts, raw))
+    long = ctx.materialize("icp", "personae_icp_attributes", attribute_rows(wide))
     ranked = eligible.mutate(
         rn=ibis.row_number().over(order_by=[eligible.ltv.desc(), eligible.account_id])
     )

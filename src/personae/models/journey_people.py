@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ibis
+import ibis.expr.types as ir
 
 from personae.metrics.context import Context
-from personae.metrics.journey import ONBOARDING, PHASES
+from personae.metrics.journey import ONBOARDING, PHASES, stage_phase
 from personae.metrics.stats import count
 from personae.models.personas import group_name, grouped_contacts
 
@@ -31,53 +32,52 @@ TOP = 3
 
 
 def phased_touchpoints(ctx: Context) -> ibis.Table:
-    """Touchpoints with their phase: ``phase, channel, content, contact_id``."""
+    """Touchpoints with their phase: ``phase, channel, content, contact_id`` (NULL phase:
+    none). One pass over the touchpoints: a touchpoint tied to a deal matches at most one
+    stage of it (a deal's stages cover disjoint spans), one tied to no deal its account's
+    first won deal, so the two left joins keep every touchpoint once."""
     tp = ctx.tables["touchpoints"]
     tp = tp.filter(tp.timestamp.date() <= ctx.cal.t)
     keep = ("channel", "content", "contact_id")
-    parts = []
+    phases: list[ir.StringValue] = []
     if ctx.has("deal_stages"):
         s = ctx.tables["deal_stages"]
         w = ibis.window(group_by=s.deal_id, order_by=[s.entered_at, s.stage])
         s = s.mutate(next_at=s.entered_at.lead().over(w))
-        phases = {k.strip().lower(): v for k, v in ctx.settings.journey_phases.items()}
-        s = s.mutate(
-            phase=s.stage.strip()
-            .lower()
-            .substitute(phases, else_=ibis.literal(None, type="string"))
+        phase, known = stage_phase(ctx, s.stage)
+        s = s.filter(known).select(
+            sdeal=s.deal_id, stage_phase=phase, start=s.entered_at, end=s.next_at
         )
-        s = s.filter(s.phase.notnull()).select(
-            sdeal=s.deal_id, phase=s.phase, start=s.entered_at, end=s.next_at
-        )
-        d = tp.filter(tp.deal_id.notnull())
-        j = d.join(
+        tp = tp.left_join(
             s,
             [
-                d.deal_id == s.sdeal,
-                d.timestamp >= s.start,
-                s.end.isnull() | (d.timestamp < s.end),
+                tp.deal_id == s.sdeal,
+                tp.timestamp >= s.start,
+                s.end.isnull() | (tp.timestamp < s.end),
             ],
         )
-        parts.append(j.select("phase", *keep))
+        phases.append(tp.stage_phase)
     if ctx.has("deals"):
         won = ctx.tables["deals"]
         won = won.filter((won.status.strip().lower() == "won") & won.closed_at.notnull())
         first = won.group_by("account_id").aggregate(first=won.closed_at.min())
         first = first.select(facc=first.account_id, first=first.first)
-        free = tp.filter(tp.deal_id.isnull())
-        day = free.timestamp.date()
-        j = free.join(
+        day = tp.timestamp.date()
+        tp = tp.left_join(
             first,
             [
-                free.account_id == first.facc,
+                tp.deal_id.isnull(),
+                tp.account_id == first.facc,
                 day >= first.first,
                 day < first.first + ibis.interval(days=ONBOARDING_DAYS),
             ],
         )
-        parts.append(j.select(phase=ibis.literal(ONBOARDING), **{k: j[k] for k in keep}))
-    if not parts:
-        return tp.select(phase=ibis.literal(None, type="string"), **{k: tp[k] for k in keep})
-    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+        onboarding = ibis.literal(ONBOARDING, type="string")
+        phases.append(ibis.ifelse(tp.facc.notnull(), onboarding, ibis.null("string")))
+    phase = ibis.coalesce(*phases) if len(phases) > 1 else ibis.literal(None, type="string")
+    if len(phases) == 1:
+        phase = phases[0]
+    return tp.select(phase=phase, **{k: tp[k] for k in keep})
 
 
 def _top(

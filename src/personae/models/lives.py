@@ -26,22 +26,22 @@ from typing import Any
 import ibis
 
 from personae.metrics import MetricsSession
-from personae.metrics.mrr import DAYS_PER_MONTH, transitions
+from personae.metrics.context import Context
+from personae.metrics.mrr import transitions
+from personae.models.plans import plan_lines
 
 PERIOD_MONTHS: dict[int, str] = {1: "month", 3: "quarter", 12: "year"}
 FAMILY = "models.ltv"
+LIVES_TABLE = "personae_ltv_lives"
 
 
-def plan_periods(revenue: ibis.Table, t: Any) -> ibis.Table:
-    """``account_id, period`` (1, 3 or 12): the period covering most months of its lines."""
-    lines = revenue.filter(
-        revenue.recurring.fill_null(True) & (revenue.amount > 0) & (revenue.period_start <= t)
-    )
-    days = lines.period_end.epoch_days() - lines.period_start.epoch_days()
-    n = ibis.greatest((days / DAYS_PER_MONTH).round(), 1).cast("int64")
-    period = ibis.cases((n >= 7, 12), (n >= 2, 3), else_=1)
-    per = lines.mutate(period=period, n=n)
-    per = per.group_by(["account_id", "period"]).aggregate(months=per.n.sum())
+def plan_periods(ctx: Context) -> ibis.Table:
+    """``account_id, period`` (1, 3 or 12): the period covering most months of its lines
+    (recurring, of positive amount, starting by T; from the session's plan lines)."""
+    lines = plan_lines(ctx, FAMILY)
+    period = ibis.cases((lines.n >= 7, 12), (lines.n >= 2, 3), else_=1)
+    per = lines.mutate(period=period, months=lines.n * lines.lines_n)
+    per = per.group_by(["account_id", "period"]).aggregate(months=per.months.sum())
     w = ibis.window(group_by=per.account_id, order_by=[ibis.desc(per.months), per.period])
     ranked = per.mutate(rank=ibis.row_number().over(w))
     return ranked.filter(ranked["rank"] == 0).select("account_id", "period")
@@ -50,7 +50,12 @@ def plan_periods(revenue: ibis.Table, t: Any) -> ibis.Table:
 def account_lives(session: MetricsSession) -> ibis.Table:
     """One row per paying account: ``account_id, segment, period, months, t, churned``
     (its first spell), ``paying`` (MRR > 0 at T), ``age`` (renewals survived in its current
-    spell, when paying) and ``mrr`` (its MRR at T, 0 when not paying)."""
+    spell, when paying) and ``mrr`` (its MRR at T, 0 when not paying). A temporary table
+    of the session (three queries read it)."""
+    return session.ctx.shared_table(FAMILY, LIVES_TABLE, lambda: _lives(session))
+
+
+def _lives(session: MetricsSession) -> ibis.Table:
     cal = session.ctx.cal
     grid = session.grid
     tr = transitions(grid)
@@ -61,7 +66,7 @@ def account_lives(session: MetricsSession) -> ibis.Table:
         current=tr.month_idx.max(where=starts),
         last=tr.month_idx.max(),
     )
-    periods = plan_periods(session.ctx.tables["revenue"], cal.t)
+    periods = plan_periods(session.ctx)
     acc = session.accounts.select("account_id", "segment", "mrr_t")
     lives = (
         spell.left_join(periods, "account_id")

@@ -32,16 +32,24 @@ the same as without it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import ibis
-import ibis.expr.types as ir
 
-from personae.metrics import MetricsSession
+from personae.metrics import MetricsSession, activity
+from personae.metrics.activity import (
+    EXACT_DISTINCT_EVENTS,
+    SAMPLE_BUCKETS,
+    activity_months,
+    bit_count,
+    event_count,
+    exact_users,
+    sample_bucket,
+)
 from personae.metrics.context import Context
-from personae.metrics.mrr import DAYS_PER_MONTH, EPSILON, MONTHS_TABLE
+from personae.metrics.mrr import EPSILON, MONTHS_TABLE
 from personae.metrics.query import scalar
 from personae.models.features import Feature, available
+from personae.models.plans import plan_months
 
 PANEL_TABLE = "personae_signals_panel"
 RAW_TABLE = "personae_signals_raw"
@@ -49,14 +57,11 @@ USAGE_TABLE = "personae_signals_usage"
 SAMPLE_TABLE = "personae_signals_grid"  # the grid rows a sampled panel reads
 FAMILY = "signals"
 SUPPORT_DAYS = 90
-EXACT_DISTINCT_EVENTS = 5_000_000  # above, distinct users are counted as hashed bits
-USER_BITS = 62
 USAGE_FEATURES = ("events", "quantity", "active_days", "users", "events_3m", "events_6m")
 FIRMOGRAPHICS = ("segment", "size_band", "industry", "region", "kind", "acquisition_channel")
-MAX_PANEL_ROWS = 500_000  # labelled account-months; above, whole accounts are sampled
-SAMPLE_BUCKETS = 10_000  # the sample's fraction is a whole number of buckets
-SAMPLE_SALT = ":personae-panel-0"  # the fixed seed: hash(account_id || salt)
-RECENT_MONTHS = 6  # T's month reads its usage this many months back (events_6m)
+# the sample's rules live beside the activity summary, which keeps what the sample reads
+MAX_PANEL_ROWS = activity.MAX_PANEL_ROWS  # labelled account-months; above, sampled
+RECENT_MONTHS = activity.RECENT_MONTHS  # T's month reads its usage this many months back
 
 
 @dataclass
@@ -93,62 +98,18 @@ def _without(t: ibis.Table, *columns: str) -> ibis.Table:
     return t.select(*(c for c in t.columns if c not in columns))
 
 
-def _bit_count(mask: ir.IntegerValue, bits: int = 31) -> ir.IntegerValue:
-    """The number of bits set among the ``bits`` lowest of ``mask``."""
-    total: ir.IntegerValue = ibis.literal(0, "int64")
-    for k in range(bits):
-        total = total + ((mask >> k) & 1)
-    return total
-
-
-def _month_of(ts: ir.TimestampValue | ir.DateValue) -> ir.IntegerValue:
-    return ts.year().cast("int64") * 12 + ts.month().cast("int64") - 1
-
-
-def sample_bucket(account_id: ir.Value) -> ir.IntegerValue:
-    """The account's bucket in ``[0, SAMPLE_BUCKETS)``: a salted hash of its id."""
-    h = (account_id.cast("string") + SAMPLE_SALT).hash()
-    bucket: ir.IntegerValue = (h % SAMPLE_BUCKETS + SAMPLE_BUCKETS) % SAMPLE_BUCKETS
-    return bucket
-
-
-def _month_start(idx: int) -> datetime:
-    return datetime(idx // 12, idx % 12 + 1, 1)
-
-
-def _usage(
-    session: MetricsSession, base: ibis.Table, exact: bool = True, buckets: int | None = None
-) -> ibis.Table:
-    """Usage of each panel row's month and its averages over the 3 and 6 months before.
-
-    ``exact=False`` counts users as hashed bits (see below); days are always exact.
-    ``buckets``: the panel is sampled; only the sampled accounts' events and the recent
-    months' are read.
-    """
-    cal = session.ctx.cal
-    act = session.ctx.tables["activity"]
-    # DuckDB 2.0 groups EXTRACT(… FROM a TIMESTAMP_S) wrongly (Parquet seconds): cast first
-    act = act.mutate(ts=act.timestamp.cast("timestamp"))
-    act = act.filter(act.ts.date() <= cal.t)
-    if buckets is not None:
-        recent = ibis.literal(_month_start(cal.idx_t - RECENT_MONTHS), "timestamp")
-        act = act.filter((act.ts >= recent) | (sample_bucket(act.account_id) < buckets))
-    # active days: the OR of one bit per day of the month, counted (exact, and as cheap as
-    # a sum: distinct counts cost seven times a plain scan on tens of millions of events)
-    day_bit = ibis.literal(1, "int64") << (act.ts.day().cast("int64") - 1)
-    # users: exact distinct count, or above EXACT_DISTINCT_EVENTS one of 62 bits per
-    # contact (by hash) counted the same way: exact unless two of an account's users of the
-    # month share a bit, which a few users among 62 bits rarely do
-    slot = (act.contact_id.hash() % USER_BITS + USER_BITS) % USER_BITS
-    user_bit = ibis.ifelse(
-        act.contact_id.notnull(), ibis.literal(1, "int64") << slot.cast("int64"), 0
-    )
-    users = act.contact_id.nunique() if exact else _bit_count(user_bit.bit_or(), USER_BITS)
-    per = act.group_by(account_id=act.account_id, u_idx=_month_of(act.ts)).aggregate(
-        u_events=act.count(),
-        u_quantity=act.quantity.fill_null(1.0).sum(),
-        u_days=_bit_count(day_bit.bit_or()),
-        u_users=users,
+def _usage(session: MetricsSession, base: ibis.Table) -> ibis.Table:
+    """Usage of each panel row's month and its averages over the 3 and 6 months before,
+    from the session's activity summary (:mod:`personae.metrics.activity`: one scan of the
+    events a report, exact day counts, users exact or hashed bits)."""
+    s = activity_months(session.ctx, FAMILY)
+    per = s.select(
+        "account_id",
+        u_idx=s.month_idx,
+        u_events=s.events,
+        u_quantity=s.quantity,
+        u_days=bit_count(s.days),
+        u_users=s.users,
     )
     keys = base.select("account_id", "month_idx")
     now = keys.left_join(
@@ -194,26 +155,6 @@ def _support(session: MetricsSession, base: ibis.Table) -> ibis.Table:
     return hit.group_by(["account_id", "month_idx"]).aggregate(support_90d=hit.count())
 
 
-def plan_months(session: MetricsSession) -> ibis.Table:
-    """The most frequent billing period, in months, of each account's recurring invoices
-    (prorated lines of a plan change are shorter; they are the exception)."""
-    r = session.ctx.tables["revenue"]
-    r = r.filter(
-        r.recurring.fill_null(True)
-        & (r.amount > 0)
-        & r.period_start.notnull()
-        & (r.period_start <= session.ctx.cal.t)
-    )
-    days = r.period_end.epoch_days() - r.period_start.epoch_days()
-    n = ibis.greatest((days / DAYS_PER_MONTH).round(), 1).cast("int64")
-    lines = r.select("account_id", n=n)
-    per = lines.group_by(["account_id", "n"]).aggregate(lines_n=lines.count())
-    # ties go to the longer period: deterministic on every engine
-    return per.group_by("account_id").aggregate(
-        plan_months=per.n.argmax(per.lines_n * 1000 + per.n)
-    )
-
-
 def _sampled_grid(ctx: Context, grid: ibis.Table, idx_t: int, buckets: int) -> ibis.Table:
     """The grid rows the sampled panel reads, stored once (``in_sample`` marks the sampled
     accounts): all of a sampled account's months, and of every other account paying at T
@@ -227,9 +168,7 @@ def _sampled_grid(ctx: Context, grid: ibis.Table, idx_t: int, buckets: int) -> i
 def sample_size(rows: int) -> int | None:
     """The buckets kept (of :data:`SAMPLE_BUCKETS`) for ``rows`` labelled account-months,
     or None when they fit under :data:`MAX_PANEL_ROWS`."""
-    if rows <= MAX_PANEL_ROWS:
-        return None
-    return max(1, MAX_PANEL_ROWS * SAMPLE_BUCKETS // rows)
+    return activity.sample_size(rows, MAX_PANEL_ROWS)
 
 
 def build_panel(session: MetricsSession) -> Panel:
@@ -267,7 +206,7 @@ def build_panel(session: MetricsSession) -> Panel:
         ),
     ).pipe(_without, "first_idx", "next_mrr")
 
-    plan = plan_months(session)
+    plan = plan_months(ctx, FAMILY)
     p = p.left_join(plan, "account_id").pipe(_without, "account_id_right")
     a = session.accounts
     firm = a.select("account_id", *FIRMOGRAPHICS[:-1], acquisition_channel=a.acquisition_channel)
@@ -277,17 +216,15 @@ def build_panel(session: MetricsSession) -> Panel:
     )
 
     dropped: list[str] = []
-    events = int(scalar(ctx.tables["activity"].count())) if ctx.has("activity") else 0
-    has_usage = events > 0
+    has_usage = event_count(ctx) > 0
     notes: list[str] = []
     if has_usage:
-        exact = events <= EXACT_DISTINCT_EVENTS
-        if not exact:
+        if not exact_users(ctx):
             notes.append(
                 f"utilisateurs distincts estimés (un bit par utilisateur haché) : plus de "
                 f"{EXACT_DISTINCT_EVENTS // 1_000_000} millions d'événements d'usage"
             )
-        u = ctx.materialize(FAMILY, USAGE_TABLE, _usage(session, reads, exact, buckets))
+        u = ctx.materialize(FAMILY, USAGE_TABLE, _usage(session, reads))
         p = p.left_join(u, ["account_id", "month_idx"]).pipe(
             _without, "account_id_right", "month_idx_right"
         )

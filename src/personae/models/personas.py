@@ -199,10 +199,14 @@ def grouped_contacts(ctx: Context) -> ibis.Table:
         sen=c.seniority.strip().fill_null(""),
         role=c.role.strip().lower(),
     )
-    distinct = c.group_by(["title", "dep", "sen"]).aggregate(n=c.count())
-    mapping = ctx.upload(
-        "personae_contact_groups", _classify(ctx.run(FAMILY, distinct)), _MAP_SCHEMA
-    )
+
+    def classified() -> ibis.Table:  # once a report: personas and journey_people read it
+        distinct = c.group_by(["title", "dep", "sen"]).aggregate(n=c.count())
+        return ctx.upload(
+            "personae_contact_groups", _classify(ctx.run(FAMILY, distinct)), _MAP_SCHEMA
+        )
+
+    mapping = ctx.once("personae_contact_groups", classified)
     mapping = mapping.filter(mapping.grp.notnull())
     j = c.join(mapping, ["title", "dep", "sen"])
     return j.select("contact_id", "account_id", "job_title", "age", "role", "grp")
