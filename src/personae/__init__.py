@@ -1,7 +1,8 @@
 """personae: the « Segments Clients & Personas » dossier, computed from a company's data."""
 
-import importlib as _importlib
 import typing as _typing
+
+from personae._lazy import attach as _attach
 
 if _typing.TYPE_CHECKING:  # imported on first use (PEP 562): `personae init` needs no scikit-learn
     from personae.dossier import (
@@ -55,17 +56,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
 _HOMES = {name: module for module, names in _MODULES.items() for name in names}
 
 
-def __getattr__(name: str) -> _typing.Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'personae' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES])
+__getattr__, __dir__ = _attach(__name__, _HOMES)
 
 
 __version__ = "0.1.0"

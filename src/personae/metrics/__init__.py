@@ -10,9 +10,9 @@ interval; context and query the provenance / missing records and result fetching
 compute ties them together.
 """
 
-import importlib as _importlib
 import typing as _typing
 
+from personae._lazy import attach as _attach
 from personae.metrics.stats import Rate, rate, wilson_interval
 
 if _typing.TYPE_CHECKING:  # imported on first use (PEP 562): fill/ needs no Ibis nor pandas
@@ -26,17 +26,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'personae.metrics' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES])
+__getattr__, __dir__ = _attach(__name__, _HOMES)
 
 
 __all__ = ["MetricsSession", "Rate", "compute_metrics", "rate", "resolve_as_of", "wilson_interval"]

@@ -14,9 +14,9 @@ contract: ``Model(**settings).fit(...)`` returns ``self``, fitted values end in 
 :mod:`personae.models.run` feeds them aggregates from an open metrics session.
 """
 
-import importlib as _importlib
 import typing as _typing
 
+from personae._lazy import attach as _attach
 from personae.errors import FitError
 
 if _typing.TYPE_CHECKING:  # imported on first use (PEP 562): fill/ needs no scikit-learn
@@ -40,17 +40,7 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> _typing.Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'personae.models' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOMES])
+__getattr__, __dir__ = _attach(__name__, _HOMES)
 
 
 __all__ = [
