@@ -95,7 +95,7 @@ def test_one_changed_byte_of_the_data_computes_again(
     assert len(computed) == 2 and again.dossier.reused is None
 
 
-def test_a_new_file_in_the_data_computes_again(
+def test_a_removed_file_of_the_data_computes_again(
     data: Path, tmp_path: Path, computed: list[int]
 ) -> None:
     pipeline.run_report(tmp_path / "a", data=data)
@@ -136,7 +136,7 @@ def test_a_damaged_cache_file_is_computed_again(
     pipeline.run_report(tmp_path / "a", data=data)
     (entry,) = (tmp_path / "cache").glob("*.pickle")
     content = entry.read_bytes()
-    entry.write_bytes(content[: len(content) // 2])  # a run killed while... or a full disk
+    entry.write_bytes(content[: len(content) // 2])  # a full disk, say
     again = pipeline.run_report(tmp_path / "b", data=data)
     assert len(computed) == 2 and again.dossier.reused is None
     assert _files(tmp_path / "a") == _files(tmp_path / "b")

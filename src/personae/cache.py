@@ -31,7 +31,7 @@ import os
 import pickle
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -70,7 +70,6 @@ class Computed:
     warnings: list[Problem] = field(default_factory=list)
     currency: str | None = None  # of the data (_meta.json), None when not recorded
     computed_at: str = ""  # when, as YYYY-MM-DD HH:MM (local time)
-    reused: bool = False  # read back from the cache by this run
 
 
 def enabled() -> bool:
@@ -166,7 +165,7 @@ def recall(data: Any, key: str) -> Computed | None:
         os.utime(entry)  # most recently used
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
         return None
-    return replace(kept, reused=True) if isinstance(kept, Computed) else None
+    return kept if isinstance(kept, Computed) else None
 
 
 def keep(data: Any, key: str, computed: Computed) -> None:

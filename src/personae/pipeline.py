@@ -77,6 +77,7 @@ def compute_dossier(
     if key is not None:
         with profiling.phase("cache: read the last run's numbers"):
             computed = _cache.recall(data, key)
+    reused = computed.computed_at if computed is not None else None
     if computed is None:
         computed = _compute(data, settings, config)
         if key is not None:
@@ -98,7 +99,7 @@ def compute_dossier(
         as_of=filled.as_of,
         company=settings.company_name or None,
         generated=today,
-        reused=computed.computed_at if computed.reused else None,
+        reused=reused,
     )
 
 
