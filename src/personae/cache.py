@@ -31,11 +31,12 @@ import os
 import pickle
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from personae.errors import Problem
 
@@ -56,8 +57,17 @@ KEEP_ROWS = 1_000_000
 """Above this many accounts, nothing is kept: writing the rows would cost seconds and
 memory at the end of a long run, and the rerun would still read them back."""
 
-LIBRARIES = ("duckdb", "ibis-framework", "numpy", "pandas", "pyarrow", "scipy", "scikit-learn")
-"""The libraries whose version can change a number."""
+LIBRARIES = (
+    "duckdb",
+    "ibis-framework",
+    "numpy",
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "scikit-learn",
+    "sqlglot",
+)
+"""The libraries whose version can change a number (sqlglot writes Ibis' SQL)."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ def fingerprint(data: Any, settings: Settings) -> str | None:
     else:
         return None
     h = hashlib.blake2b(digest_size=20)
-    for part in (f"format {FORMAT}", repr(settings), *_code(), *_libraries()):
+    for part in (f"format {FORMAT}", repr(settings), *tooling()):
         h.update(part.encode("utf-8", "surrogateescape") + b"\0")
     for file in files:
         _add_file(h, file)
@@ -118,6 +128,19 @@ def _add_file(h: Any, file: Path) -> None:
         return
     with file.open("rb") as f:
         h.update(hashlib.file_digest(f, "blake2b").digest())
+
+
+def tooling() -> tuple[str, ...]:
+    """What computes the numbers: personae's own files and the libraries' versions."""
+    return (*_code(), *_libraries())
+
+
+def tooling_digest() -> str:
+    """A short digest of :func:`tooling`, to name what only these versions can read."""
+    h = hashlib.blake2b(digest_size=10)
+    for part in tooling():
+        h.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    return h.hexdigest()
 
 
 def _code() -> list[str]:
@@ -173,21 +196,30 @@ def keep(data: Any, key: str, computed: Computed) -> None:
     :data:`KEEP_ROWS` accounts; never fails the report."""
     if computed.accounts is not None and len(computed.accounts) > KEEP_ROWS:
         return
-    folder = cache_dir()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".personae-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(key.encode() + b"\n")
-                pickle.dump(computed, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, _entry(data))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        _prune(folder)
+
+        def write(f: BinaryIO) -> None:
+            f.write(key.encode() + b"\n")
+            pickle.dump(computed, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+        write_atomically(_entry(data), write)
+        _prune(cache_dir())
     except (OSError, pickle.PicklingError):
         return
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """``write`` the file ``path`` of the cache folder through a temporary file beside it,
+    so that a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".personae-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _prune(folder: Path) -> None:

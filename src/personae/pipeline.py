@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from personae import cache as _cache
-from personae import profiling
+from personae import profiling, sqlcache
 from personae.dossier.answers import Answer, load_answers
 from personae.dossier.kinds import money_in
 from personae.dossier.model import Dossier
@@ -79,7 +79,8 @@ def compute_dossier(
             computed = _cache.recall(data, key)
     reused = computed.computed_at if computed is not None else None
     if computed is None:
-        computed = _compute(data, settings, config)
+        with sqlcache.remembering(cache):
+            computed = _compute(data, settings, config)
         if key is not None:
             with profiling.phase("cache: keep the numbers"):
                 _cache.keep(data, key, computed)

@@ -51,8 +51,7 @@ class Context:
 
     def record(self, family: str, expr: ibis.Expr) -> str:
         """Record the SQL of ``expr`` under ``family``; the SQL, to run it as it is."""
-        with profiling.phase("sql: compiling (Ibis)"):
-            sql = compile_sql(self.con, expr)
+        sql = compile_sql(self.con, expr)
         sqls = self.provenance.setdefault(family, [])
         if sql not in sqls:
             sqls.append(sql)

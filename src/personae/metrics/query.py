@@ -17,6 +17,8 @@ import ibis
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
+from personae import profiling, sqlcache
+
 
 def scalar(expr: ibis.Scalar) -> Any:
     """The value of a scalar expression (None for NULL)."""
@@ -33,7 +35,21 @@ def compile_sql(con: BaseBackend, expr: ibis.Expr) -> str:
 
     On DuckDB the bound expression is compiled as it is: the same text, without the
     rewrite :func:`ibis.to_sql` makes first to unbind every table (a quarter of the cost).
+    Within :func:`personae.sqlcache.remembering`, the SQL an earlier run compiled from the
+    same expression is taken instead.
     """
+    kept = sqlcache.active()
+    if kept is not None:
+        return kept.sql(expr, lambda: _compile(con, expr))
+    return _compile(con, expr)
+
+
+def _compile(con: BaseBackend, expr: ibis.Expr) -> str:
+    with profiling.phase("sql: compiling (Ibis)"):
+        return _to_sql(con, expr)
+
+
+def _to_sql(con: BaseBackend, expr: ibis.Expr) -> str:
     if _duckdb(con):
         return str(con.compile(expr, pretty=True))
     return str(ibis.to_sql(expr))
