@@ -5,13 +5,17 @@ Exit codes: 0 success, 2 bad input (every problem named), 1 unexpected failure.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -380,7 +384,34 @@ def serve(
 
 
 def main() -> None:
-    app(prog_name="personae")
+    """The ``personae`` command; it ends without tearing the interpreter down.
+
+    Once the files are written and the streams flushed, Python's own exit would still free
+    every module and object the report loaded — 0.5 to 1 s after an import of pandas, Ibis
+    and scikit-learn, for nothing. As Instagram does for its servers, the command runs the
+    exit handlers (atexit: temporary folders, logging), flushes stdout and stderr and ends
+    the process itself, unless another thread is still running.
+    """
+    try:
+        app(prog_name="personae")
+        code: int | str | None = 0
+    except SystemExit as stop:
+        code = stop.code
+    _leave(code)
+
+
+def _leave(code: int | str | None) -> NoReturn:
+    if threading.active_count() > 1:
+        sys.exit(code)
+    if not isinstance(code, int):  # sys.exit's rules: None is 0, text is printed and 1
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
