@@ -1,5 +1,6 @@
-"""The ``personae`` command as a process: it ends without Python's teardown (cli.main), yet
-with the exit code, the flushed output and the exit handlers a normal exit would give."""
+"""personae as a process: the command ends without Python's teardown (cli.main), yet with
+the exit code, the flushed output and the exit handlers a normal exit would give; the
+libraries a report imports are set apart from the garbage collector (pipeline)."""
 
 from __future__ import annotations
 
@@ -47,3 +48,20 @@ def test_an_unknown_option_exits_2_and_help_exits_0(tmp_path: Path) -> None:
     assert _personae("report", "--bogus", cwd=tmp_path).returncode == 2
     helped = _personae("--help", cwd=tmp_path)
     assert helped.returncode == 0 and "report" in helped.stdout
+
+
+def test_the_libraries_are_imported_once_then_set_apart_from_the_collector(
+    company: Path, tmp_path: Path
+) -> None:
+    code = (
+        "import gc, sys; from personae import pipeline; "
+        f"pipeline.compute_dossier(data={str(company)!r}, cache=False); "
+        "frozen = gc.get_freeze_count(); "
+        f"pipeline.compute_dossier(data={str(company)!r}, cache=False); "
+        "print(gc.isenabled(), frozen > 100_000, gc.get_freeze_count() == frozen)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "True", "True"]  # on, frozen once, not twice
