@@ -54,9 +54,18 @@ sys.argv = ["personae", *sys.argv[1:]]
 main()
 """
 
-STEPS = ("floor: DuckDB scan", "peer: pandas", "personae report", "personae report, rerun")
-"""The last: the same command again, its numbers reused from the previous run (personae.cache),
-as after an edit of answers.yaml; every other step computes (the cache is off)."""
+STEPS = (
+    "floor: DuckDB scan",
+    "peer: pandas",
+    "personae report",
+    "personae report, SQL kept",
+    "personae report, rerun",
+)
+"""``personae report``: nothing kept from earlier runs (the cache is off), as on a first run.
+``SQL kept``: the numbers computed, the SQL compiled by the earlier runs taken
+(personae.sqlcache), as when the data was exported again the same month. ``rerun``: the same
+command again, its numbers reused from the previous run (personae.cache), as after an edit of
+answers.yaml."""
 
 SAME_FILES = ("dossier.md", "dossier.json", "accounts.csv")
 
@@ -110,6 +119,7 @@ class Size:
         self.runs: dict[str, list[Run]] = {step: [] for step in STEPS}
         self.check = ""
         self.rerun_check = ""
+        self.sql_check = ""
         self.phases: list[tuple[str, str]] = []
         self.rows = _rows(data)
 
@@ -132,20 +142,30 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool, engine: s
     report_args = ["report", "--data", str(data), "--out", str(out)]
     if profile:
         report_args.append("--profile")
+    sql_out = out.with_name(out.name + "-sql-kept")
+    sql_args = ["report", "--data", str(data), "--out", str(sql_out)]
     rerun_out = out.with_name(out.name + "-rerun")
     rerun_args = ["report", "--data", str(data), "--out", str(rerun_out)]
     cached = {"PERSONAE_NO_CACHE": "0", "PERSONAE_CACHE_DIR": str(out.parent / "cache")}
-    primed = child("prime", PERSONAE, *rerun_args, env=cached)  # computes, keeps the numbers
-    if not primed.ok:
-        raise SystemExit(f"personae report failed on {n} customers: {primed.stderr[-2000:]}")
+    sql_dir = out.parent / "cache-sql"
+    sql_kept = {"PERSONAE_NO_CACHE": "0", "PERSONAE_CACHE_DIR": str(sql_dir)}
+    for env in (cached, sql_kept):  # computes, keeps the numbers and the SQL
+        primed = child("prime", PERSONAE, *rerun_args, env=env)
+        if not primed.ok:
+            raise SystemExit(f"personae report failed on {n} customers: {primed.stderr[-2000:]}")
+    envs = {STEPS[3]: sql_kept, STEPS[4]: cached}
     for i in range(1, repeat + 1):
         for step, code, argv in (
             (STEPS[0], FLOOR, [str(data)]),
             (STEPS[1], RUN_SCRIPT, [str(PEER), str(data), "--engine", engine]),
             (STEPS[2], PERSONAE, report_args),
-            (STEPS[3], PERSONAE, rerun_args),
+            (STEPS[3], PERSONAE, sql_args),
+            (STEPS[4], PERSONAE, rerun_args),
         ):
-            run = child(step, code, *argv, env=cached if step == STEPS[3] else None)
+            if step == STEPS[3]:
+                for numbers in sql_dir.glob("*.pickle"):  # as if the data had changed
+                    numbers.unlink()
+            run = child(step, code, *argv, env=envs.get(step))
             run.label = _n(n)
             if step == STEPS[1] and run.ok:
                 run.note = ""
@@ -160,7 +180,7 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool, engine: s
                 )
             size.runs[step].append(run)
             print(
-                f"{run.label:>7} #{i} {step:<24} {run.wall:7.2f} s (CPU {run.cpu:6.2f} s) "
+                f"{run.label:>7} #{i} {step:<26} {run.wall:7.2f} s (CPU {run.cpu:6.2f} s) "
                 f"{run.peak_mb:7.0f} MB  "
                 f"{'ok' if run.ok else 'FAILED'} {run.note if run.ok else run.stderr[-600:]}",
                 flush=True,
@@ -171,18 +191,24 @@ def measure(n: int, data: Path, out: Path, repeat: int, profile: bool, engine: s
         print(f"{_n(size.customers):>7} numbers: {size.check}", flush=True)
         if profile:
             size.phases = phases(report.stderr)
-    rerun = size.best(STEPS[3])
+    rerun = size.best(STEPS[4])
     if rerun and "reused" not in rerun.stderr:
         size.rerun_check = "the rerun did NOT reuse the numbers"
     elif rerun:
-        differ = [f for f in SAME_FILES if (out / f).read_bytes() != (rerun_out / f).read_bytes()]
-        size.rerun_check = (
-            f"{', '.join(differ)} differ from the computing run's"
-            if differ
-            else f"{', '.join(SAME_FILES)} byte-identical to the computing run's"
-        )
+        size.rerun_check = same_files(out, rerun_out)
+    if size.best(STEPS[3]):
+        size.sql_check = same_files(out, sql_out)
+    print(f"{_n(size.customers):>7} SQL kept: {size.sql_check}", flush=True)
     print(f"{_n(size.customers):>7} rerun: {size.rerun_check}", flush=True)
     return size
+
+
+def same_files(out: Path, other: Path) -> str:
+    """Whether ``other`` holds the files the computing run wrote in ``out``, byte for byte."""
+    differ = [f for f in SAME_FILES if (out / f).read_bytes() != (other / f).read_bytes()]
+    if differ:
+        return f"{', '.join(differ)} differ from the computing run's"
+    return f"{', '.join(SAME_FILES)} byte-identical to the computing run's"
 
 
 def check(peer: Run, dossier: Path) -> str:
@@ -281,6 +307,13 @@ def table(sizes: list[Size], repeat: int, profile: bool, engine: str = "c") -> s
             )
     lines += ["", "Same work: the peer's numbers against the dossier.json personae wrote:", ""]
     lines += [f"- {_n(s.customers)} customers: {s.check or 'not checked'}" for s in sizes]
+    lines += [
+        "",
+        "SQL kept (the numbers computed, the SQL compiled by earlier runs taken, as when the",
+        "data was exported again the same month):",
+        "",
+    ]
+    lines += [f"- {_n(s.customers)} customers: {s.sql_check or 'not run'}" for s in sizes]
     lines += [
         "",
         "The rerun (numbers reused from the previous run, as after editing answers.yaml):",
