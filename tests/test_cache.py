@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -191,3 +193,22 @@ def test_the_command_says_it_reused_and_no_cache_computes(
     third = runner.invoke(app, ["report", "--data", str(data), "--out", out, "--no-cache"])
     assert third.exit_code == 0 and "reused" not in third.output
     assert len(computed) == 2
+
+
+def test_a_rerun_imports_no_engine(data: Path, tmp_path: Path) -> None:
+    """A rerun reads the numbers and writes the files: neither pandas, SciPy, scikit-learn,
+    Ibis nor DuckDB is imported (half a second to a second of a small company's run)."""
+    pipeline.run_report(tmp_path / "a", data=data)
+    code = (
+        "import sys; from pathlib import Path; from personae import pipeline; "
+        f"r = pipeline.run_report(Path({str(tmp_path / 'b')!r}), data=Path({str(data)!r})); "
+        "assert r.dossier.reused; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} "
+        "& {'pandas', 'scipy', 'sklearn', 'ibis', 'duckdb', 'sqlglot'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=os.environ
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")

@@ -4,7 +4,7 @@
 Computing is the slow part of ``personae report`` (reading and checking every table, every
 metric and model), and it depends only on three things: the data, the settings, and
 personae itself with the libraries it computes with. After a run, what it computed (the
-metrics, the models' summaries, the rows of accounts.csv, the data's warnings) is kept in
+metrics, the models' summaries, accounts.csv as written, the data's warnings) is kept in
 the cache folder under a *fingerprint* of those three; the next run with the same
 fingerprint reads it back (a fraction of a second) and only fills in the answers and writes
 the files. Anything else — one byte of a data file, a setting, the as-of date, another
@@ -43,7 +43,7 @@ from personae.errors import Problem
 if TYPE_CHECKING:
     from personae.settings import Settings
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when what is kept changes shape: older files are then computed again."""
 
 HASHED_BYTES = 64 << 20
@@ -76,10 +76,11 @@ class Computed:
 
     metrics: dict[str, Any]
     models: dict[str, Any]
-    accounts: Any  # the rows of accounts.csv (a DataFrame), or None
+    accounts_csv: bytes | None  # accounts.csv as written (no pandas needed to read it back)
     warnings: list[Problem] = field(default_factory=list)
     currency: str | None = None  # of the data (_meta.json), None when not recorded
     computed_at: str = ""  # when, as YYYY-MM-DD HH:MM (local time)
+    accounts: int = 0  # rows of accounts.csv
 
 
 def enabled() -> bool:
@@ -194,7 +195,7 @@ def recall(data: Any, key: str) -> Computed | None:
 def keep(data: Any, key: str, computed: Computed) -> None:
     """Keep ``computed`` for ``data`` under ``key`` (atomically), unless it has more than
     :data:`KEEP_ROWS` accounts; never fails the report."""
-    if computed.accounts is not None and len(computed.accounts) > KEEP_ROWS:
+    if computed.accounts > KEEP_ROWS:
         return
     try:
 

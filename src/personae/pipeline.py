@@ -28,6 +28,8 @@ from personae.outputs import check_out_dir, write_files
 from personae.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from personae.sources.validation import Source
 
 DEFAULT_CURRENCY = "EUR"
@@ -81,9 +83,10 @@ def compute_dossier(
         with profiling.phase("cache: read the last run's numbers"):
             computed = _cache.recall(data, key)
     reused = computed.computed_at if computed is not None else None
+    frame = None
     if computed is None:
         with sqlcache.remembering(cache):
-            computed = _compute(data, settings, config)
+            computed, frame = _compute(data, settings, config)
         if key is not None:
             with profiling.phase("cache: keep the numbers"):
                 _cache.keep(data, key, computed)
@@ -97,7 +100,8 @@ def compute_dossier(
         computed=filled.answers,
         metrics=metrics,
         models=computed.models,
-        accounts=computed.accounts,
+        accounts=frame,
+        accounts_csv=computed.accounts_csv,
         missing=filled.missing,
         warnings=list(computed.warnings),
         as_of=filled.as_of,
@@ -107,12 +111,15 @@ def compute_dossier(
     )
 
 
-def _compute(data: Source, settings: Settings, config: Path | None) -> _cache.Computed:
-    """Load and check the data, compute the metrics and models: everything the cache keeps."""
+def _compute(
+    data: Source, settings: Settings, config: Path | None
+) -> tuple[_cache.Computed, pd.DataFrame | None]:
+    """Load and check the data, compute the metrics and models: everything the cache keeps,
+    and the rows of accounts.csv."""
     with profiling.phase("imports (sources, metrics, models)"), _importing_once():
         from personae.metrics import MetricsSession
         from personae.models.run import compute_models
-        from personae.render.accounts import account_rows
+        from personae.render.accounts import account_rows, render_accounts_csv
         from personae.sources import load
 
     with engine_errors("reading the data"), profiling.phase("load+validate"):
@@ -134,9 +141,13 @@ def _compute(data: Source, settings: Settings, config: Path | None) -> _cache.Co
     finally:
         with contextlib.suppress(Exception):  # never hide the error being raised
             ds.con.disconnect()
-    return _cache.Computed(
-        metrics, models.summaries, accounts, list(ds.warnings), ds.currency, _cache.now()
+    with profiling.phase("render: accounts.csv"):
+        csv = render_accounts_csv(accounts) if accounts is not None else None
+    rows = len(accounts) if accounts is not None else 0
+    kept = _cache.Computed(
+        metrics, models.summaries, csv, list(ds.warnings), ds.currency, _cache.now(), rows
     )
+    return kept, accounts
 
 
 @contextlib.contextmanager
@@ -189,7 +200,6 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
     """Write dossier.md, dossier.json, report.html (and accounts.csv with data) into ``out``,
     atomically."""
     from personae.render import render_html, render_markdown
-    from personae.render.accounts import render_accounts_csv
     from personae.render.json import dossier_document, dump_document
 
     files: dict[str, str | bytes] = {}
@@ -202,7 +212,11 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
             files["dossier.json"] = dump_document(document)
         with profiling.phase("render: report.html (charts)"):
             files["report.html"] = render_html(document)
-    if dossier.accounts is not None:
+    if dossier.accounts_csv is not None:
+        files["accounts.csv"] = dossier.accounts_csv
+    elif dossier.accounts is not None:
+        from personae.render.accounts import render_accounts_csv
+
         with profiling.phase("render: accounts.csv"):
             files["accounts.csv"] = render_accounts_csv(dossier.accounts)
     with profiling.phase("write files"):

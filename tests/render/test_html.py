@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -216,6 +217,15 @@ def test_sbg_survival_and_retention_curve() -> None:
     assert survival(1.0, 2.0, 1) == pytest.approx(2 / 3)
     assert survival(1.0, 2.0, 2) == pytest.approx(1 / 2)
     assert survival(1.0, 2.0, 12) == pytest.approx(2 / 14)
+    # the chart draws what the model computes (models/sbg.py's B-function form): the
+    # published fit of the "regular" cohort (α = 0.704, β = 1.182) and a wide range
+    from scipy.special import betaln
+
+    for a, b in ((0.704, 1.182), (0.05, 300.0), (15.0, 3.8), (250.0, 1e5)):
+        t = np.arange(61)
+        expected = np.exp(betaln(a, b + t) - betaln(a, b))
+        drawn = [survival(a, b, int(i)) for i in t]
+        assert drawn == pytest.approx(expected.tolist(), rel=1e-9)
     chart = next(c for p in parts(document()) for c in p.charts if c.id == "retention")
     curve = chart.spec["layer"][0]["data"]["values"]
     pme = {v["month"]: v["retention"] for v in curve if v["segment"] == "PME"}

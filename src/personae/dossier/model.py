@@ -43,7 +43,8 @@ class Dossier:
     company: str | None = None  # replaces the template's company name (setting company_name)
     metrics: dict[str, Any] | None = None
     models: dict[str, Any] | None = None  # DESIGN §5's models, by name
-    accounts: pd.DataFrame | None = None  # one row per account, for accounts.csv
+    accounts: pd.DataFrame | None = None  # one row per account; None when the numbers are reused
+    accounts_csv: bytes | None = None  # accounts.csv as written, once rendered
     missing: dict[str, str] = field(default_factory=dict)  # question id -> what is missing
     warnings: list[Problem] = field(default_factory=list)  # the input data's warnings
     reused: str | None = None  # the numbers were computed by an earlier run, then (cache)
@@ -58,6 +59,7 @@ class Dossier:
         metrics: dict[str, Any] | None = None,
         models: dict[str, Any] | None = None,
         accounts: pd.DataFrame | None = None,
+        accounts_csv: bytes | None = None,
         missing: Mapping[str, str] | None = None,
         warnings: list[Problem] | None = None,
         as_of: date | None = None,
@@ -76,6 +78,7 @@ class Dossier:
             metrics=metrics,
             models=models,
             accounts=accounts,
+            accounts_csv=accounts_csv,
             missing=dict(missing or {}),
             warnings=list(warnings or []),
             reused=reused,
@@ -92,6 +95,7 @@ class Dossier:
             metrics=self.metrics,
             models=self.models,
             accounts=self.accounts,
+            accounts_csv=self.accounts_csv,
             missing=self.missing,
             warnings=self.warnings,
             as_of=self.as_of,

@@ -8,10 +8,7 @@ Persona cards are HTML, built by :func:`persona_cards`.
 
 from __future__ import annotations
 
-import math
 from typing import Any
-
-from scipy.special import betaln
 
 from personae.dossier.kinds import fmt_int, fmt_number, fmt_percent
 from personae.render.formats import count, money, pct, rate
@@ -59,8 +56,13 @@ def model_charts(models: dict[str, Any]) -> list[Chart]:
 
 
 def survival(alpha: float, beta: float, t: int) -> float:
-    """sBG survival S(t) = B(α, β + t) / B(α, β) (Fader & Hardie 2007, eq. 7)."""
-    return math.exp(betaln(alpha, beta + t) - betaln(alpha, beta))
+    """sBG survival S(t) = B(α, β + t) / B(α, β) (Fader & Hardie 2007, eq. 7), by its
+    recursion S(t) = S(t − 1) (β + t − 1) / (α + β + t − 1): exact for the chart's months,
+    and the report's page is drawn without importing SciPy."""
+    s = 1.0
+    for i in range(t):
+        s *= (beta + i) / (alpha + beta + i)
+    return s
 
 
 def retention_chart(ltv: dict[str, Any]) -> list[Chart]:
