@@ -28,6 +28,22 @@ os.environ["PERSONAE_CACHE_DIR"] = tempfile.mkdtemp(prefix="personae-test-cache-
 
 
 @pytest.fixture(scope="session")
+def small_company(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 40-customer demo company in CSV (read-only: copy it to change it)."""
+    from personae.demo import generate
+
+    return generate(tmp_path_factory.mktemp("company"), customers=40, seed=3, file_format="csv")
+
+
+@pytest.fixture
+def cached_data(small_company: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the small company's data, with the cache on (in ``tmp_path / "cache"``)."""
+    monkeypatch.delenv("PERSONAE_NO_CACHE", raising=False)
+    monkeypatch.setenv("PERSONAE_CACHE_DIR", str(tmp_path / "cache"))
+    return Path(shutil.copytree(small_company, tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
 def questionnaire() -> Questionnaire:
     return load_questionnaire()
 

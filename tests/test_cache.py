@@ -4,7 +4,6 @@ fraction of the time; recomputed as soon as the data, the settings or personae c
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,23 +13,14 @@ from typer.testing import CliRunner
 
 from personae import cache, pipeline
 from personae.cli import app
-from personae.demo import generate
 from personae.errors import DataError
 
 OUTPUTS = ("dossier.md", "dossier.json", "report.html", "accounts.csv")
 
 
-@pytest.fixture(scope="module")
-def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("company"), customers=40, seed=3, file_format="csv")
-
-
 @pytest.fixture
-def data(company: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the company's data, with the cache on, in a folder of this test."""
-    monkeypatch.delenv("PERSONAE_NO_CACHE", raising=False)
-    monkeypatch.setenv("PERSONAE_CACHE_DIR", str(tmp_path / "cache"))
-    return Path(shutil.copytree(company, tmp_path / "data"))
+def data(cached_data: Path) -> Path:
+    return cached_data
 
 
 @pytest.fixture

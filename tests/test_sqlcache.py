@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,23 +12,14 @@ import ibis
 import pytest
 
 from personae import cache, pipeline, sqlcache
-from personae.demo import generate
 from personae.metrics import query
 
 OUTPUTS = ("dossier.md", "dossier.json", "report.html", "accounts.csv")
 
 
-@pytest.fixture(scope="module")
-def company(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return generate(tmp_path_factory.mktemp("company"), customers=40, seed=5, file_format="csv")
-
-
 @pytest.fixture
-def data(company: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the company's data, with the cache on, in a folder of this test."""
-    monkeypatch.delenv("PERSONAE_NO_CACHE", raising=False)
-    monkeypatch.setenv("PERSONAE_CACHE_DIR", str(tmp_path / "cache"))
-    return Path(shutil.copytree(company, tmp_path / "data"))
+def data(cached_data: Path) -> Path:
+    return cached_data
 
 
 @pytest.fixture
