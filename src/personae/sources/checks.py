@@ -99,11 +99,29 @@ def ask(check: Check, tally: Tally) -> Key | None:
     return tally.add(check.table.name, check.table.typed, asked)
 
 
-def run(check: Check, tally: Tally | None = None, key: Key | None = None) -> list[Problem]:
+def witnessed(found: list[Check]) -> list[bool]:
+    """Whether each of ``found`` has witnesses (rows of its ``witnesses``; False without
+    any): one query for all of them instead of one each."""
+    asked = [(i, c.witnesses) for i, c in enumerate(found) if c.witnesses is not None]
+    some: set[int] = set()
+    if asked:
+        parts = [w.limit(1).select(_i=ibis.literal(i, "int64")) for i, w in asked]
+        union = parts[0] if len(parts) == 1 else ibis.union(*parts)
+        some = {int(i) for i in union.to_pyarrow().column("_i").to_pylist()}
+    return [i in some for i in range(len(found))]
+
+
+def run(
+    check: Check,
+    tally: Tally | None = None,
+    key: Key | None = None,
+    witnessed: bool | None = None,
+) -> list[Problem]:
     """The problems of one rule: the first rows breaking it, then their count.
 
     ``key`` is where ``tally`` (already run) holds the rule's count or guard (:func:`ask`);
-    without it the rule is counted here.
+    without it the rule is counted here. ``witnessed``: whether the rule's ``witnesses``
+    are known to hold rows (:func:`witnessed`), else they are looked for here.
     """
     total: int | None = None
     if key is not None and tally is not None:
@@ -112,8 +130,11 @@ def run(check: Check, tally: Tally | None = None, key: Key | None = None) -> lis
         if check.count is not None:
             total = tally[key]
     witnesses = check.witnesses if total is None else None
-    if witnesses is not None and not int(witnesses.limit(1).count().to_pyarrow().as_py()):
-        return []
+    if witnesses is not None:
+        if witnessed is None:
+            witnessed = bool(int(witnesses.limit(1).count().to_pyarrow().as_py()))
+        if not witnessed:
+            return []
     order = ["_line", "_value"]
     limit = 1 if check.root_cause is not None else CAP
     if total is None:  # counted with the first rows, in one query

@@ -5,9 +5,10 @@ share: the encoding (UTF-8 with or without BOM, Windows-1252 and a few others, d
 charset-normalizer and reported; other encodings are copied to UTF-8 for DuckDB), ``,``
 ``;`` or tab as separator (the one the header line uses most), ``"`` quotes.
 
-Two paths give the same values. The *fast* one: DuckDB's CSV reader parses the number,
-date and time columns of the table's declaration itself (:data:`FAST_TYPES`), which is
-how plain exports (``1234.5``, ``2024-03-01``) are read. The *careful* one, for a column
+Two paths give the same values. The *fast* one: the number, date and time columns of the
+table's declaration (:data:`FAST_TYPES`) are parsed in the reading statement itself (dates
+and times by DuckDB's CSV reader, numbers by a cast of their text), which is how plain
+exports (``1234.5``, ``2024-03-01``) are read. The *careful* one, for a column
 the fast one cannot read whole (a French ``1 234,50``, a ``01/03/2024``, one bad cell):
 the column is read again as VARCHAR and :mod:`personae.sources.values` parses it in SQL,
 so a bad value is reported with its line instead of failing the whole read. The fast
