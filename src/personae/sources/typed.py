@@ -270,7 +270,10 @@ def _cell_checks(
         text = _is_text(raw.types[source])
         empty = _empty_text(src, edge) if text else f"{src} IS NULL"
         converted = _convert(column, raw, source)
-        if column.type != "string" and converted != src:  # already of its type: no check
+        # No check of a value already of its type, nor of a date cut from a timestamp
+        # (every TIMESTAMP has its DATE): such a conversion never fails.
+        never_fails = column.type == "date" and raw.types[source].upper() == "TIMESTAMP"
+        if column.type != "string" and converted != src and not never_fails:
             checks.append((column, "unparsable", f"NOT ({empty}) AND ({converted}) IS NULL"))
         if column.required and (text or source not in raw.null_free):
             checks.append((column, "missing", empty))
