@@ -16,7 +16,7 @@ import duckdb
 import pytest
 
 from personae.errors import Problem
-from personae.sources import schema
+from personae.sources import schema, typed
 from personae.sources.csvfiles import read_csv
 from personae.sources.typed import RawRelation, type_relation
 from tests.sources.helpers import only
@@ -116,3 +116,43 @@ def test_demo_files_read_the_same_both_ways(tmp_path: Path) -> None:
     problems, types = _same_both_ways(path)
     assert problems == []
     assert types["amount"] == "DOUBLE"
+
+
+@pytest.mark.parametrize(
+    ("cells", "plain"),
+    [
+        (["12", " 300 ", "", "-4", "+5", "007"], True),
+        (["12", "12.5"], False),  # refused, as before: not a whole number
+        (["12", "1 200"], False),  # a French thousands space: the full parsing reads it
+        (["1234567890123456789"], False),  # 19 digits: the full parsing decides
+        (["12", "douze"], False),
+    ],
+)
+def test_whole_numbers_of_plain_digits_read_as_the_full_parsing_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: list[str], plain: bool
+) -> None:
+    """A text column of whole numbers holding only plain digits is typed with a short
+    cast instead of the full parsing (:func:`personae.sources.values.plain_int_sql`); the
+    values and problems are those of the full parsing, cell for cell."""
+    path = tmp_path / "contacts.csv"
+    rows = "".join(f'C{i},"{c}"\n' for i, c in enumerate(cells))
+    path.write_text(f"contact_id,age\n{rows}", encoding="utf-8")
+    spec = schema.TABLES["contacts"]
+
+    def read() -> tuple[list[tuple[Any, ...]], list[Problem], frozenset[str]]:
+        con = duckdb.connect()
+        csv = read_csv(con, path, "_raw_contacts", str(path), spec)
+        raw = RawRelation(
+            "contacts", str(path), '"_raw_contacts"', csv.types, "rowid + 2", materialise=True
+        )
+        found = typed._plain(con, spec, raw, typed.match_columns(spec, list(csv.types)))
+        problems, _ = type_relation(con, raw)
+        got = con.execute('SELECT _line, contact_id, age FROM "_typed_contacts" ORDER BY _line')
+        return got.fetchall(), problems, found
+
+    rows_short, problems_short, found = read()
+    assert found == ({"age"} if plain else set())
+    monkeypatch.setattr(typed, "_plain", lambda *args: frozenset())  # the full parsing
+    rows_full, problems_full, _ = read()
+    assert rows_short == rows_full
+    assert problems_short == problems_full

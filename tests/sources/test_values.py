@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from personae.sources.values import parse_sql, parse_value
+from personae.sources.values import parse_sql, parse_value, plain_int_sql
 
 
 @pytest.fixture(scope="module")
@@ -141,3 +141,22 @@ def test_timestamps_both_ways(con: duckdb.DuckDBPyConnection, times: list[dateti
     assert parse_all(con, "timestamp", [t.strftime("%d/%m/%Y %H:%M:%S") for t in times]) == times
     assert parse_all(con, "timestamp", [t.isoformat() for t in times]) == times
     assert parse_all(con, "timestamp", [t.isoformat(sep=" ") for t in times]) == times
+
+
+_PLAIN = st.from_regex(r"\A *[+-]?[0-9]{1,18} *\Z").filter(lambda s: "\n" not in s)
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(st.one_of(_PLAIN, st.sampled_from(["", "  ", "0", "-0", "+7", "007"]))))
+def test_plain_digits_parse_as_whole_numbers_do(
+    con: duckdb.DuckDBPyConnection, texts: list[str]
+) -> None:
+    """:func:`plain_int_sql`, the short SQL used for a column holding nothing but plain
+    digits, gives the very values of the full whole-number parsing."""
+    if not texts:
+        return
+    short = con.execute(
+        f"SELECT {plain_int_sql('x')} FROM unnest($1) WITH ORDINALITY AS t(x, i) ORDER BY i",
+        [texts],
+    ).fetchall()
+    assert [r[0] for r in short] == parse_all(con, "int", texts)

@@ -46,7 +46,7 @@ class Check:
 
     file: str
     column: str | None
-    rows: ir.Table
+    rows: ir.Table | Callable[[], ir.Table]  # or what builds it, called only when read
     what: str  # the rows, in the closing count: "rows with a duplicate deal_id"
     message: Callable[[Any, Any], str]  # (value, other) -> what is wrong with the row
     hint: str
@@ -56,6 +56,10 @@ class Check:
     count: ir.Scalar | None = None
     guard: ir.Scalar | None = None
     witnesses: ir.Table | None = None
+
+    def breaking(self) -> ir.Table:
+        """The rows breaking the rule (built when first needed: most rules break none)."""
+        return self.rows() if callable(self.rows) else self.rows
 
 
 def _rows(t: ir.Table, value: ir.Value, other: ir.Value | None = None) -> ir.Table:
@@ -77,8 +81,11 @@ def row_rule(
     """A rule each row follows or not on its own: ``broken``, a condition over the typed
     table; ``value`` and ``other`` the columns shown for a row breaking it."""
     t = staged.typed
-    bad = t.filter(broken)
-    rows = _rows(bad, value(bad), None if other is None else other(bad))
+
+    def rows() -> ir.Table:
+        bad = t.filter(broken)
+        return _rows(bad, value(bad), None if other is None else other(bad))
+
     return Check(staged.file, column, rows, table=staged, count=t.count(where=broken), **kwargs)
 
 
@@ -92,11 +99,29 @@ def ask(check: Check, tally: Tally) -> Key | None:
     return tally.add(check.table.name, check.table.typed, asked)
 
 
-def run(check: Check, tally: Tally | None = None, key: Key | None = None) -> list[Problem]:
+def witnessed(found: list[Check]) -> list[bool]:
+    """Whether each of ``found`` has witnesses (rows of its ``witnesses``; False without
+    any): one query for all of them instead of one each."""
+    asked = [(i, c.witnesses) for i, c in enumerate(found) if c.witnesses is not None]
+    some: set[int] = set()
+    if asked:
+        parts = [w.limit(1).select(_i=ibis.literal(i, "int64")) for i, w in asked]
+        union = parts[0] if len(parts) == 1 else ibis.union(*parts)
+        some = {int(i) for i in union.to_pyarrow().column("_i").to_pylist()}
+    return [i in some for i in range(len(found))]
+
+
+def run(
+    check: Check,
+    tally: Tally | None = None,
+    key: Key | None = None,
+    witnessed: bool | None = None,
+) -> list[Problem]:
     """The problems of one rule: the first rows breaking it, then their count.
 
     ``key`` is where ``tally`` (already run) holds the rule's count or guard (:func:`ask`);
-    without it the rule is counted here.
+    without it the rule is counted here. ``witnessed``: whether the rule's ``witnesses``
+    are known to hold rows (:func:`witnessed`), else they are looked for here.
     """
     total: int | None = None
     if key is not None and tally is not None:
@@ -105,17 +130,20 @@ def run(check: Check, tally: Tally | None = None, key: Key | None = None) -> lis
         if check.count is not None:
             total = tally[key]
     witnesses = check.witnesses if total is None else None
-    if witnesses is not None and not int(witnesses.limit(1).count().to_pyarrow().as_py()):
-        return []
+    if witnesses is not None:
+        if witnessed is None:
+            witnessed = bool(int(witnesses.limit(1).count().to_pyarrow().as_py()))
+        if not witnessed:
+            return []
     order = ["_line", "_value"]
     limit = 1 if check.root_cause is not None else CAP
     if total is None:  # counted with the first rows, in one query
-        rows = check.rows
+        rows = check.breaking()
         counted = rows.mutate(_total=rows._line.isnull().count().over())
         sample = counted.order_by(order).limit(limit).to_pyarrow().to_pylist()
         total = int(sample[0]["_total"]) if sample else 0
     elif total:
-        sample = check.rows.order_by(order).limit(limit).to_pyarrow().to_pylist()
+        sample = check.breaking().order_by(order).limit(limit).to_pyarrow().to_pylist()
     if not total:
         return []
     if check.root_cause is not None:
@@ -165,13 +193,15 @@ def rules(tables: dict[str, Staged]) -> Iterator[Check]:
 
 
 def _duplicates(staged: Staged, key: str) -> Check:
-    t = staged.typed
-    t = t.filter(t[key].notnull())
-    t = t.mutate(
-        _n=ibis.row_number().over(group_by=key, order_by="_line"),
-        _first=t._line.min().over(group_by=key),
-    )
-    dups = t.filter(t._n > 0)
+    def rows() -> ir.Table:
+        t = staged.typed
+        t = t.filter(t[key].notnull())
+        t = t.mutate(
+            _n=ibis.row_number().over(group_by=key, order_by="_line"),
+            _first=t._line.min().over(group_by=key),
+        )
+        dups = t.filter(t._n > 0)
+        return _rows(dups, dups[key], dups._first)
 
     def message(value: Any, first: Any) -> str:
         where = f": already on line {first}" if first is not None else ""
@@ -181,7 +211,7 @@ def _duplicates(staged: Staged, key: str) -> Check:
     return Check(
         staged.file,
         key,
-        _rows(dups, dups[key], dups._first),
+        rows,
         f"rows with a duplicate {key}",
         message,
         f"{key} must be unique: remove the repeated row, or give it its own {key}",
@@ -194,7 +224,11 @@ def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
     t = staged.typed
     keys = target.typed.select(_key=target.typed[ref.target])
     keys = keys.filter(keys._key.notnull()).distinct()
-    bad = t.filter(t[ref.column].notnull()).anti_join(keys, t[ref.column] == keys._key)
+
+    def rows() -> ir.Table:
+        bad = t.filter(t[ref.column].notnull()).anti_join(keys, t[ref.column] == keys._key)
+        return _rows(bad, bad[ref.column])
+
     # The values referred to, each once, that the target lacks: none (the usual case)
     # settles it without counting rows.
     used = t.select(_ref=t[ref.column])
@@ -212,7 +246,7 @@ def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
     return Check(
         staged.file,
         ref.column,
-        _rows(bad, bad[ref.column]),
+        rows,
         f"rows whose {ref.column} is not in {ref.table}",
         lambda v, o: f"unknown {ref.column}: no such {ref.target} in {ref.table}",
         hint or f"add the missing row to {ref.table}, or correct the {ref.column}",

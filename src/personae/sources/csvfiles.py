@@ -5,9 +5,10 @@ share: the encoding (UTF-8 with or without BOM, Windows-1252 and a few others, d
 charset-normalizer and reported; other encodings are copied to UTF-8 for DuckDB), ``,``
 ``;`` or tab as separator (the one the header line uses most), ``"`` quotes.
 
-Two paths give the same values. The *fast* one: DuckDB's CSV reader parses the number,
-date and time columns of the table's declaration itself (:data:`FAST_TYPES`), which is
-how plain exports (``1234.5``, ``2024-03-01``) are read. The *careful* one, for a column
+Two paths give the same values. The *fast* one: the number, date and time columns of the
+table's declaration (:data:`FAST_TYPES`) are parsed in the reading statement itself (dates
+and times by DuckDB's CSV reader, numbers by a cast of their text), which is how plain
+exports (``1234.5``, ``2024-03-01``) are read. The *careful* one, for a column
 the fast one cannot read whole (a French ``1 234,50``, a ``01/03/2024``, one bad cell):
 the column is read again as VARCHAR and :mod:`personae.sources.values` parses it in SQL,
 so a bad value is reported with its line instead of failing the whole read. The fast
@@ -19,15 +20,13 @@ in a rejects table and reported with their line too.
 from __future__ import annotations
 
 import contextlib
-import gzip
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from personae.csvsniff import UndecodableError, sniff, utf8_path
+from personae.csvsniff import Sniffed, UndecodableError, sniff, utf8_path
 from personae.errors import Problem
 from personae.sources.schema import TableSpec
 from personae.sources.typed import match_columns
@@ -39,7 +38,6 @@ from personae.sql import ident, literal
 #: careful path refuses. Whole numbers (a headcount, an age: small tables) always take the
 #: careful path, because DuckDB's reader rounds ``12.5`` to 13 where it must be refused.
 FAST_TYPES = {"float": "DOUBLE", "date": "TIMESTAMP", "timestamp": "TIMESTAMP"}
-_DIGIT_GROUPS = re.compile(rb"_(?<=[0-9]_)[0-9]")  # starts with "_": a fast literal scan
 
 _HINTS = {
     "INVALID ENCODING": "save the file as « CSV UTF-8 » (Excel: Enregistrer sous › CSV UTF-8)",
@@ -96,6 +94,7 @@ def read_csv(
     table: str,
     file: str,
     spec: TableSpec | None = None,
+    sniffed: Sniffed | None = None,
 ) -> RawCsv:
     """Read ``path`` into the table ``table`` of ``con``: the columns ``spec`` declares
     with a type of :data:`FAST_TYPES` parsed by DuckDB (the fast path) when every cell of
@@ -103,9 +102,10 @@ def read_csv(
 
     ``file`` is how problems name the file. Rows in file order, so a row's line number
     is its ``rowid`` + 2 (exact unless the file has blank lines or cells spanning lines).
+    ``sniffed``: what :func:`~personae.csvsniff.sniff` found in ``path``, if known.
     """
     try:
-        sniffed = sniff(path)
+        sniffed = sniffed if sniffed is not None else sniff(path)
     except UndecodableError as exc:
         con.execute(f"CREATE OR REPLACE TABLE {ident(table)} (_empty VARCHAR)")
         return RawCsv(table, [], ",", [exc.problem])
@@ -124,13 +124,22 @@ def read_csv(
     with tempfile.TemporaryDirectory(prefix="personae-csv-") as scratch:
         source = utf8_path(sniffed, Path(scratch))
         types = {c: "VARCHAR" for c in columns}
-        types.update(_declared(spec, columns, source))
+        types.update(_declared(spec, columns))
         while True:  # the fast path; a column that fails is read again as text
             _drop(con, rejects, scan)
+            # Numbers are read as text and cast in the same statement (_number), dates
+            # and times by the reader itself.
+            numbers = [c for c, t in types.items() if t == "DOUBLE"]
+            read = {c: "VARCHAR" if t == "DOUBLE" else t for c, t in types.items()}
+            select = "*"
+            if numbers:
+                select += (
+                    f" REPLACE ({', '.join(f'{_number(ident(c))} AS {ident(c)}' for c in numbers)})"
+                )
             con.execute(
-                f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT * FROM read_csv("
+                f"CREATE OR REPLACE TABLE {ident(table)} AS SELECT {select} FROM read_csv("
                 f"{literal(str(source))}, auto_detect = false, header = true,"
-                f" columns = {_spec(types)}, delim = {literal(separator)}, quote = '\"',"
+                f" columns = {_spec(read)}, delim = {literal(separator)}, quote = '\"',"
                 f" escape = '\"', store_rejects = true, rejects_table = {literal(rejects)},"
                 f" rejects_scan = {literal(scan)})"
             )
@@ -154,35 +163,29 @@ def _drop(con: duckdb.DuckDBPyConnection, *tables: str) -> None:
             con.execute(f"DROP TABLE IF EXISTS {ident(name)}")
 
 
-def _declared(spec: TableSpec | None, columns: list[str], source: Path) -> dict[str, str]:
-    """The found columns DuckDB's reader may parse itself, with the type it parses them to.
-
-    A number column is left to the careful path when the file holds a ``1_000``-style
-    digit group anywhere (DuckDB reads it, the careful path refuses it).
-    """
+def _declared(spec: TableSpec | None, columns: list[str]) -> dict[str, str]:
+    """The found columns DuckDB may parse itself, with the type it parses them to."""
     if spec is None:
         return {}
     found = match_columns(spec, columns)
-    declared = {
+    return {
         found[c.name]: FAST_TYPES[c.type]
         for c in spec.columns
         if c.name in found and c.type in FAST_TYPES
     }
-    if "DOUBLE" in declared.values() and _has_digit_groups(source):
-        declared = {c: t for c, t in declared.items() if t != "DOUBLE"}
-    return declared
 
 
-def _has_digit_groups(path: Path, chunk: int = 1 << 22) -> bool:
-    """Whether the file holds a digit, ``_``, a digit anywhere (decompressed when .gz)."""
-    gz = path.name.lower().endswith(".gz")
-    with gzip.open(path) if gz else path.open("rb") as f:
-        tail = b""
-        while block := f.read(chunk):
-            if _DIGIT_GROUPS.search(tail + block):
-                return True
-            tail = block[-2:]
-    return False
+def _number(text: str) -> str:
+    """SQL of the DOUBLE of the text cell ``text`` as the fast path reads it: NULL when
+    empty, ``TRY_CAST(text AS DOUBLE)`` when finite and without ``_`` (DuckDB reads
+    ``1_000``, the careful path refuses it); else NaN, which sends the column to the
+    careful path (:func:`_failed_columns`), since no number read fast is NaN."""
+    value = f"TRY_CAST({text} AS DOUBLE)"
+    return (
+        f"CASE WHEN {text} IS NULL THEN NULL"
+        f" WHEN NOT contains({text}, '_') AND isfinite({value}) THEN {value}"
+        f" ELSE 'NaN'::DOUBLE END"
+    )
 
 
 def _failed_columns(

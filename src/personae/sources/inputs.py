@@ -220,11 +220,15 @@ def _read_file(
         return None
     raw_name = f"_raw_{name}"
     if kind == "csv":
-        too_wide = _too_wide(path)
+        try:
+            sniffed = sniff(path)
+        except UndecodableError:
+            sniffed = None  # read_csv reports it
+        too_wide = None if sniffed is None else _too_wide(path, len(sniffed.header))
         if too_wide is not None:
             problems.append(too_wide)
             return False
-        csv = read_csv(duck, path, raw_name, file, schema.TABLES[name])
+        csv = read_csv(duck, path, raw_name, file, schema.TABLES[name], sniffed)
         problems += csv.problems
         if not csv.columns:
             return False
@@ -257,12 +261,8 @@ MAX_COLUMNS = 2000
 """More header cells than any export has: a JSON file or a file without line breaks."""
 
 
-def _too_wide(path: Path) -> Problem | None:
+def _too_wide(path: Path, width: int) -> Problem | None:
     """A problem when the header line has more than MAX_COLUMNS cells, before reading more."""
-    try:
-        width = len(sniff(path).header)
-    except UndecodableError:
-        return None  # read_csv reports it
     if width <= MAX_COLUMNS:
         return None
     return Problem(

@@ -121,22 +121,27 @@ def _duckdb_hash(row) -> dt.uint64:  # type: ignore[no-untyped-def]  # any value
 def _repeated(staged: Staged, columns: list[str]) -> Check:
     t = staged.typed
     guard = None
-    candidates = t
+    h = None
     if t.get_backend().name == "duckdb":
         # Identical rows have the same hash: as many distinct hashes as rows proves there
         # are none, at the cost of one 64-bit value per row instead of grouping whole rows;
         # and only rows whose hash repeats can be in a group, so only they are grouped.
         h = _duckdb_hash(ibis.struct({c: t[c] for c in columns}))
         guard = t.count() - h.nunique()
-        hashes = t.select(_h=h)
-        repeated = hashes.group_by("_h").aggregate(_k=hashes.count())
-        repeated = repeated.filter(repeated._k > 1)
-        candidates = t.filter(h.isin(repeated._h))
-    groups = candidates.group_by(columns).aggregate(
-        _n=candidates.count(), _first=candidates._line.min(), _last=candidates._line.max()
-    )
-    dups = groups.filter(groups._n > 1)
-    dups = dups.mutate(_line=dups._last)
+
+    def rows() -> ir.Table:
+        candidates = t
+        if h is not None:
+            hashes = t.select(_h=h)
+            repeated = hashes.group_by("_h").aggregate(_k=hashes.count())
+            repeated = repeated.filter(repeated._k > 1)
+            candidates = t.filter(h.isin(repeated._h))
+        groups = candidates.group_by(columns).aggregate(
+            _n=candidates.count(), _first=candidates._line.min(), _last=candidates._line.max()
+        )
+        dups = groups.filter(groups._n > 1)
+        dups = dups.mutate(_line=dups._last)
+        return _rows(dups, dups._n, dups._first)
 
     def message(value: object, first: object) -> str:
         return f"this row repeats line {first} in every column: it counts {value} times"
@@ -144,7 +149,7 @@ def _repeated(staged: Staged, columns: list[str]) -> Check:
     return Check(
         staged.file,
         None,
-        _rows(dups, dups._n, dups._first),
+        rows,
         "groups of identical rows",
         message,
         "remove the repeated rows if they were exported twice; if they are truly distinct, "

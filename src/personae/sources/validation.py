@@ -59,8 +59,11 @@ def inspect(source: Source, as_of: date | None = None) -> tuple[Staging, Validat
     counts = {name: tally[key] for name, key in rows.items()}
     problems = list(staging.problems)
     problems += checks.empty_tables(tables, counts)
+    # The rules settled by their witnesses alone (unknown references): one query for all.
+    alone = [rule for rule, key in rules if key is None and rule.witnesses is not None]
+    seen = dict(zip(map(id, alone), checks.witnessed(alone), strict=True))
     for rule, key in rules:
-        problems += checks.run(rule, tally, key)
+        problems += checks.run(rule, tally, key, seen.get(id(rule)))
     if countries is not None:
         problems += checks.missing_countries(tables, counts, tally[countries])
     if as_of is not None:

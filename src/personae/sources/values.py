@@ -89,6 +89,12 @@ def int_sql(expr: str) -> str:
     )
 
 
+def plain_int_sql(expr: str) -> str:
+    """:func:`int_sql` of :func:`clean_sql` for text known to be empty or plain digits (at
+    most 18, a sign allowed, spaces around): the same BIGINT, in a far shorter expression."""
+    return f"TRY_CAST({clean_sql(expr)} AS BIGINT)"
+
+
 def bool_sql(expr: str) -> str:
     """A BOOLEAN from true/false, 1/0, oui/non, yes/no, vrai/faux (any case)."""
     w = f"lower(trim(CAST({expr} AS VARCHAR)))"
