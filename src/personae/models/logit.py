@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import ibis
@@ -22,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from personae.metrics.context import Context
 from personae.models.features import matrix_columns
@@ -86,9 +87,17 @@ def fit(x: Floats, y: npt.NDArray[np.int8]) -> Pipeline:
         StandardScaler(),
         LogisticRegression(C=1.0, max_iter=1000, random_state=RANDOM_STATE),
     )
-    with threadpool_limits(limits=1):
+    with thread_pools().limit(limits=1):
         model.fit(x, y)
     return model
+
+
+@cache
+def thread_pools() -> ThreadpoolController:
+    """The thread pools (BLAS, OpenMP) loaded with NumPy, SciPy and scikit-learn, found
+    once: finding them reads the list of every shared library the process has loaded
+    (10 to 60 ms, once per fit otherwise)."""
+    return ThreadpoolController()
 
 
 def probability(model: Pipeline, x: Floats) -> Floats:
