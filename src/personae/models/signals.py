@@ -59,7 +59,7 @@ def prepared(session: MetricsSession) -> Prepared:
         ctx = session.ctx
         panel = build_panel(session)
         features = available(panel.has_usage, panel.has_support)
-        groups = cohort_stats(ctx, panel, features)
+        groups, accounts = cohort_stats(ctx, panel, features)
         first = [g for g in groups if g.feature == features[0].name]
         lab = panel.labelled
         prep = Prepared(
@@ -67,7 +67,7 @@ def prepared(session: MetricsSession) -> Prepared:
             groups,
             sum(g.months for g in first),
             {o: sum(g.events[o] for g in first) for o in OUTCOMES},
-            int(lab.account_id.nunique().to_pyarrow().as_py()),
+            accounts,
         )
         prep.levels = _levels(prep)
         if prep.rows and any(prep.events.values()):
