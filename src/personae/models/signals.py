@@ -131,7 +131,7 @@ def _reasons(current: logit.Matrix, signals: list[dict[str, Any]], kinds: set[st
     return ["; ".join(p) for p in phrases]
 
 
-def modelled(prep: Prepared, outcome: str) -> bool:
+def _modelled(prep: Prepared, outcome: str) -> bool:
     """Whether ``outcome`` gets its logistic model: some labelled months, not all of them
     outcomes, and at least :data:`~personae.models.logit.MIN_EVENTS` outcomes."""
     n, k = prep.rows, prep.events[outcome]
@@ -148,7 +148,7 @@ def _scores(prep: Prepared, outcome: str) -> Scores:
         assert prep.train is not None
         scaled = logit.Standardised(prep.train)
         for o in OUTCOMES:
-            if modelled(prep, o):
+            if _modelled(prep, o):
                 prep.scores[o] = _fit(prep, o, scaled)
     return prep.scores[outcome]
 
