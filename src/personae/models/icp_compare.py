@@ -42,7 +42,7 @@ def sides(ctx: Context, matched: ibis.Table) -> dict[bool, dict[str, Any]]:
         turnover_q1=m.turnover.quantile(0.25, where=icp),
         turnover_q3=m.turnover.quantile(0.75, where=icp),
         turnover_n=m.turnover.count(where=icp),
-        spend=m.rev_w.median(where=icp),
+        spend=m.rev_w.quantile(0.5, where=icp),  # the median (Spark: no MEDIAN … FILTER)
     )
     return {bool(r["matching"]): r for r in ctx.run("icp", agg)}
 
@@ -75,7 +75,9 @@ def compare(
         won = closed.status == "won"
         days = (closed.closed_at.epoch_days() - closed.created_at.epoch_days()).cast("float64")
         deals = closed.group_by("matching").aggregate(
-            days=days.median(where=won), won=closed.count(where=won), closed=closed.count()
+            days=days.quantile(0.5, where=won),  # the median (Spark: no MEDIAN … FILTER)
+            won=closed.count(where=won),
+            closed=closed.count(),
         )
         by_deals = {bool(r["matching"]): r for r in ctx.run("icp", deals)}
         for matching, r in by_deals.items():
