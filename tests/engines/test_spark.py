@@ -156,7 +156,7 @@ def test_the_dossier_on_spark_is_duckdbs(
 
     # every aggregate the metrics and models pulled, query by query
     assert [f for f, _ in pulled["duckdb"]] == [f for f, _ in pulled["pyspark"]]
-    assert len(pulled["duckdb"]) > 50
+    assert len(pulled["duckdb"]) > 40  # 49 aggregates on the demo (fewer, merged queries)
     for i, ((family, a), (_, b)) in enumerate(
         zip(pulled["duckdb"], pulled["pyspark"], strict=True)
     ):

@@ -87,6 +87,15 @@ def exact_users(ctx: Context) -> bool:
     return event_count(ctx) <= EXACT_DISTINCT_EVENTS
 
 
+def labelled_rows(ctx: Context, grid: ibis.Table) -> int:
+    """The MRR grid's account-months before T's month (those whose next month is known):
+    what decides whether the signals panel is sampled, counted once a report."""
+    idx_t = ctx.cal.idx_t
+    return ctx.once(
+        "grid.labelled_rows", lambda: int(scalar(grid.filter(grid.month_idx < idx_t).count()))
+    )
+
+
 def _kept(ctx: Context) -> tuple[int, int] | None:
     """What a sampled signals panel reads, when it will be sampled: ``(buckets, first)``,
     the accounts of the sample's buckets and every account's months from ``first`` on;
@@ -95,8 +104,7 @@ def _kept(ctx: Context) -> tuple[int, int] | None:
     if grid is None:
         return None
     cal = ctx.cal
-    labelled = int(scalar(grid.filter(grid.month_idx < cal.idx_t).count()))
-    buckets = sample_size(labelled, MAX_PANEL_ROWS)
+    buckets = sample_size(labelled_rows(ctx, grid), MAX_PANEL_ROWS)
     if buckets is None:
         return None
     # the recent window (active clients) and W (a won deal's first event after) too

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
 from babel.numbers import format_decimal
 
 from personae.dossier.kinds import LOCALE, fmt_int
@@ -41,25 +42,34 @@ class Group:
     events: Mapping[str, int]  # outcome -> count
 
 
-def cohort_stats(ctx: Context, panel: Panel, features: Iterable[Feature]) -> list[Group]:
-    """Every group of every feature over the labelled panel, with both outcomes counted
-    (one query: the union of one aggregate per feature)."""
+def cohort_stats(
+    ctx: Context, panel: Panel, features: Iterable[Feature]
+) -> tuple[list[Group], int]:
+    """Every group of every feature over the labelled panel, with both outcomes counted,
+    and the accounts with a labelled month, in one query: the union of one aggregate per
+    feature, each over the account's rows of the group first (its accounts are then
+    counted without a DISTINCT), and of the same over every row (feature "")."""
     lab = panel.labelled
-    parts = []
-    for f in features:
-        key = lab[bin_column(f)]
-        parts.append(
-            lab.group_by(feature=ibis.literal(f.name), bin=key).aggregate(
-                months=lab.count(),
-                accounts=lab.account_id.nunique(),
-                churn=lab.churn.sum(),
-                expansion=lab.expansion.sum(),
-            )
+
+    def counts(name: str, key: ir.StringValue) -> ibis.Table:
+        per = lab.group_by(key=key, acc=lab.account_id).aggregate(
+            months=lab.count(), churn=lab.churn.sum(), expansion=lab.expansion.sum()
         )
-    if not parts:
-        return []
+        return per.group_by(feature=ibis.literal(name), bin=per.key).aggregate(
+            months=per.months.sum(),
+            accounts=per.count(),
+            churn=per.churn.sum(),
+            expansion=per.expansion.sum(),
+        )
+
+    parts = [counts(f.name, lab[bin_column(f)]) for f in features]
+    parts.append(counts("", ibis.literal("")))
     out: list[Group] = []
+    accounts = 0
     for r in ctx.run(FAMILY, ibis.union(*parts)):
+        if r["feature"] == "":
+            accounts = int(r["accounts"])
+            continue
         out.append(
             Group(
                 str(r["feature"]),
@@ -69,7 +79,7 @@ def cohort_stats(ctx: Context, panel: Panel, features: Iterable[Feature]) -> lis
                 {"churn": int(r["churn"] or 0), "expansion": int(r["expansion"] or 0)},
             )
         )
-    return sorted(out, key=lambda g: (g.feature, g.key))
+    return sorted(out, key=lambda g: (g.feature, g.key)), accounts
 
 
 def decimal(x: float) -> str:

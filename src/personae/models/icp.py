@@ -32,7 +32,7 @@ from personae.metrics.context import Context
 from personae.metrics.stats import count, rate
 from personae.models import fit_score
 from personae.models.attributes import CELL_SEP, LABELS, attribute_rows, with_raw_columns
-from personae.models.icp_compare import compare, describe
+from personae.models.icp_compare import compare, describe, share_of_clients, sides
 from personae.months import shift_months
 
 FAMILY = "icp"  # its SQL in metrics.provenance
@@ -253,12 +253,10 @@ def icp(session: Any, metrics: Mapping[str, Any], summaries: Mapping[str, Any]) 
     summary["criteria"] = None if criteria is None else criteria.as_json()
     if criteria is not None:
         matched = acc.mutate(matching=criteria.matches(acc))
-        clients = matched.filter(matched.is_client)
-        agg = clients.aggregate(k=clients.matching.sum(), n=clients.count())
-        row = ctx.run("icp", agg)[0]
-        summary["share_of_clients"] = rate(row["k"], row["n"], conf)
-        summary["comparison"] = compare(ctx, matched)
-        summary["description"] = describe(ctx, matched, long)
+        by_side = sides(ctx, matched)
+        summary["share_of_clients"] = share_of_clients(by_side, conf)
+        summary["comparison"] = compare(ctx, matched, by_side)
+        summary["description"] = describe(ctx, matched, long, by_side)
     return ModelOutput(summary, accounts_out)
 
 

@@ -126,7 +126,7 @@ def journey_people(
     people: dict[str, list[dict[str, Any]]] = {}
     met: dict[str, int] = {}
     if ctx.has("contacts"):
-        gc = grouped_contacts(ctx).select(cid=ibis._.contact_id, grp=ibis._.grp)
+        gc = grouped_contacts(ctx, FAMILY).select(cid=ibis._.contact_id, grp=ibis._.grp)
         j = tp.join(gc, tp.contact_id == gc.cid)
         agg = j.group_by(["phase", "grp"]).aggregate(n=j.count(), contacts=j.cid.nunique())
         names = {

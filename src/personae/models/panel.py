@@ -43,11 +43,11 @@ from personae.metrics.activity import (
     bit_count,
     event_count,
     exact_users,
+    labelled_rows,
     sample_bucket,
 )
 from personae.metrics.context import Context
 from personae.metrics.mrr import EPSILON, MONTHS_TABLE
-from personae.metrics.query import scalar
 from personae.models.features import Feature, available
 from personae.models.plans import plan_months
 
@@ -176,7 +176,7 @@ def build_panel(session: MetricsSession) -> Panel:
     ctx, grid = session.ctx, session.grid
     idx_t = ctx.cal.idx_t
     first = grid.group_by("account_id").aggregate(first_idx=grid.month_idx.min())
-    source_rows = int(scalar(grid.filter(grid.month_idx < idx_t).count()))
+    source_rows = labelled_rows(ctx, grid)
     buckets = sample_size(source_rows)
     if buckets is None:
         base = reads = grid.filter(grid.month_idx <= idx_t)

@@ -185,31 +185,38 @@ def _classify(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     return out
 
 
+GROUPED_TABLE = "personae_grouped_contacts"
 _MAP_SCHEMA = pa.schema(
     [("title", pa.string()), ("dep", pa.string()), ("sen", pa.string()), ("grp", pa.string())]
 )
 
 
-def grouped_contacts(ctx: Context) -> ibis.Table:
-    """The contacts with their group key ``grp`` (contacts without a department left out)."""
-    c = ctx.tables["contacts"]
-    c = c.mutate(
-        title=c.job_title.strip().fill_null(""),
-        dep=c.department.strip().fill_null(""),
-        sen=c.seniority.strip().fill_null(""),
-        role=c.role.strip().lower(),
-    )
+def grouped_contacts(ctx: Context, reader: str = FAMILY) -> ibis.Table:
+    """The contacts with their group key ``grp`` (contacts without a department left out),
+    stored once a report: the personas and the journey's people read it five times. Its
+    SQL is recorded under ``reader`` (the family that reads it)."""
 
-    def classified() -> ibis.Table:  # once a report: personas and journey_people read it
-        distinct = c.group_by(["title", "dep", "sen"]).aggregate(n=c.count())
-        return ctx.upload(
-            "personae_contact_groups", _classify(ctx.run(FAMILY, distinct)), _MAP_SCHEMA
+    def build() -> ibis.Table:
+        c = ctx.tables["contacts"]
+        c = c.mutate(
+            title=c.job_title.strip().fill_null(""),
+            dep=c.department.strip().fill_null(""),
+            sen=c.seniority.strip().fill_null(""),
+            role=c.role.strip().lower(),
         )
 
-    mapping = ctx.once("personae_contact_groups", classified)
-    mapping = mapping.filter(mapping.grp.notnull())
-    j = c.join(mapping, ["title", "dep", "sen"])
-    return j.select("contact_id", "account_id", "job_title", "age", "role", "grp")
+        def classified() -> ibis.Table:  # the distinct titles' groups, computed in Python
+            distinct = c.group_by(["title", "dep", "sen"]).aggregate(n=c.count())
+            return ctx.upload(
+                "personae_contact_groups", _classify(ctx.run(FAMILY, distinct)), _MAP_SCHEMA
+            )
+
+        mapping = ctx.once("personae_contact_groups", classified)
+        mapping = mapping.filter(mapping.grp.notnull())
+        j = c.join(mapping, ["title", "dep", "sen"])
+        return j.select("contact_id", "account_id", "job_title", "age", "role", "grp")
+
+    return ctx.shared_table(reader, GROUPED_TABLE, build)
 
 
 def won_deals(ctx: Context) -> ibis.Table:

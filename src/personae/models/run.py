@@ -24,6 +24,7 @@ from personae.models import expansion as _expansion
 from personae.models import signals as _signals
 from personae.models.icp import icp
 from personae.models.journey_people import journey_people_step
+from personae.models.logit import thread_pools
 from personae.models.ltv import ltv
 from personae.models.market import tam
 from personae.models.output import ModelOutput
@@ -72,8 +73,7 @@ def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Model
 def _one_blas_thread() -> AbstractContextManager[object]:
     """BLAS on one thread while the models fit: their matrices are tiny, and OpenBLAS
     threads cost more than they give (scipy's L-BFGS-B: 20 × slower on 2 busy cores).
-    threadpoolctl comes with scikit-learn, which requires it."""
-    from threadpoolctl import threadpool_limits
-
-    limits: AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    threadpoolctl comes with scikit-learn, which requires it; the pools are found once
+    (:func:`personae.models.logit.thread_pools`)."""
+    limits: AbstractContextManager[object] = thread_pools().limit(limits=1, user_api="blas")
     return limits

@@ -37,6 +37,9 @@ OUTCOME_TEXT = {  # outcome -> (none, too few, every month)
 }
 
 
+Scores = tuple[dict[str, Any] | None, str | None, Floats | None, dict[str, Any]]
+
+
 @dataclass
 class Prepared:
     panel: Panel
@@ -48,6 +51,7 @@ class Prepared:
     train: logit.Matrix | None = None  # labelled months (sampled above the cap)
     current: logit.Matrix | None = None  # T's month, with segment, mrr and the group keys
     sample: float | None = None
+    scores: dict[str, Scores] = field(default_factory=dict)  # outcome -> its models' results
 
 
 _PREPARED: weakref.WeakKeyDictionary[MetricsSession, Prepared] = weakref.WeakKeyDictionary()
@@ -59,7 +63,7 @@ def prepared(session: MetricsSession) -> Prepared:
         ctx = session.ctx
         panel = build_panel(session)
         features = available(panel.has_usage, panel.has_support)
-        groups = cohort_stats(ctx, panel, features)
+        groups, accounts = cohort_stats(ctx, panel, features)
         first = [g for g in groups if g.feature == features[0].name]
         lab = panel.labelled
         prep = Prepared(
@@ -67,7 +71,7 @@ def prepared(session: MetricsSession) -> Prepared:
             groups,
             sum(g.months for g in first),
             {o: sum(g.events[o] for g in first) for o in OUTCOMES},
-            int(lab.account_id.nunique().to_pyarrow().as_py()),
+            accounts,
         )
         prep.levels = _levels(prep)
         if prep.rows and any(prep.events.values()):
@@ -127,10 +131,29 @@ def _reasons(current: logit.Matrix, signals: list[dict[str, Any]], kinds: set[st
     return ["; ".join(p) for p in phrases]
 
 
-def _scores(
-    prep: Prepared, outcome: str
-) -> tuple[dict[str, Any] | None, str | None, Floats | None, dict[str, Any]]:
-    """Hold-out metrics (or why not), the current scores, and what the model leans on."""
+def _modelled(prep: Prepared, outcome: str) -> bool:
+    """Whether ``outcome`` gets its logistic model: some labelled months, not all of them
+    outcomes, and at least :data:`~personae.models.logit.MIN_EVENTS` outcomes."""
+    n, k = prep.rows, prep.events[outcome]
+    return n > 0 and k != n and k >= logit.MIN_EVENTS
+
+
+def _scores(prep: Prepared, outcome: str) -> Scores:
+    """Hold-out metrics (or why not), the current scores, and what the model leans on.
+
+    Every modelled outcome is fitted on the first call, the standardised rows shared
+    (:class:`~personae.models.logit.Standardised`), then freed: only the results are kept.
+    """
+    if outcome not in prep.scores:
+        assert prep.train is not None
+        scaled = logit.Standardised(prep.train)
+        for o in OUTCOMES:
+            if _modelled(prep, o):
+                prep.scores[o] = _fit(prep, o, scaled)
+    return prep.scores[outcome]
+
+
+def _fit(prep: Prepared, outcome: str, scaled: logit.Standardised) -> Scores:
     m, cur = prep.train, prep.current
     assert m is not None and cur is not None
     info: dict[str, Any] = {"model_rows": len(m.month)}
@@ -139,11 +162,12 @@ def _scores(
         info["sample"] = text
     if prep.panel.sample is not None:
         info["panel_sample"] = prep.panel.sample  # the counts below are the sample's
-    metrics, reason = logit.holdout(m, outcome, prep.panel.idx_t - logit.HOLDOUT_MONTHS)
+    first = prep.panel.idx_t - logit.HOLDOUT_MONTHS
+    metrics, reason = logit.holdout(m, outcome, first, scaled)
     y = m.y[outcome]
     if int(y.sum()) < logit.MIN_EVENTS or int(y.sum()) == len(y):
         return metrics, reason, None, info
-    model = logit.fit(m.x, y)
+    model = logit.fit_standardised(scaled, None, y)
     info["coefficients"] = logit.coefficients(model, m.names)[:10]
     p = logit.probability(model, cur.x) if len(cur.x) else np.zeros(0)
     return metrics, reason, p, info
