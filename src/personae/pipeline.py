@@ -21,7 +21,7 @@ from personae.dossier.kinds import money_in
 from personae.dossier.model import Dossier
 from personae.dossier.questionnaire import load_questionnaire
 from personae.errors import ConfigError, Problem, engine_errors
-from personae.outputs import check_out_dir, write_files
+from personae.outputs import Content, check_out_dir, write_files
 from personae.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -126,10 +126,15 @@ def _compute(data: Source, settings: Settings, config: Path | None) -> _cache.Co
             models = compute_models(session, metrics)
             metrics["provenance"] = session.ctx.provenance_map()  # the models' SQL too
             with profiling.phase("accounts.csv rows"):
-                accounts = account_rows(session.account_base(), models.accounts)
+                base = session.account_base()
     finally:
         with contextlib.suppress(Exception):  # never hide the error being raised
             ds.con.disconnect()
+    # once the engine is closed, its memory freed (demo L: gigabytes of temporary tables)
+    with profiling.phase("accounts.csv rows"):
+        accounts = account_rows(base, models.accounts, compact=True)
+    del base
+    models.accounts.clear()
     return _cache.Computed(
         metrics, models.summaries, accounts, list(ds.warnings), ds.currency, _cache.now()
     )
@@ -164,10 +169,10 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
     """Write dossier.md, dossier.json, report.html (and accounts.csv with data) into ``out``,
     atomically."""
     from personae.render import render_html, render_markdown
-    from personae.render.accounts import render_accounts_csv
+    from personae.render.accounts import accounts_csv_chunks
     from personae.render.json import dossier_document, dump_document
 
-    files: dict[str, str | bytes] = {}
+    files: dict[str, Content] = {}
     with profiling.phase("render: dossier.json"):
         document = dossier_document(dossier)
     with money_in((dossier.metrics or {}).get("currency")):
@@ -177,10 +182,9 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
             files["dossier.json"] = dump_document(document)
         with profiling.phase("render: report.html (charts)"):
             files["report.html"] = render_html(document)
-    if dossier.accounts is not None:
-        with profiling.phase("render: accounts.csv"):
-            files["accounts.csv"] = render_accounts_csv(dossier.accounts)
-    with profiling.phase("write files"):
+    if dossier.accounts is not None:  # formatted while it is written, a chunk at a time
+        files["accounts.csv"] = accounts_csv_chunks(dossier.accounts)
+    with profiling.phase("write files (accounts.csv formatted as written)"):
         return write_files(out, files)
 
 

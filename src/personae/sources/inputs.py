@@ -99,7 +99,7 @@ def _duckdb() -> BaseBackend:
     return con
 
 
-def _memory_limit_mb(cap_mb: int = 3000) -> int:
+def _memory_limit_mb(cap_mb: int = 2000) -> int:
     """3 GB, or DuckDB's own default (80 % of the RAM) on a machine with less than ~4 GB."""
     try:
         ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
