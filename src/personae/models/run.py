@@ -65,6 +65,8 @@ LAST_READ_BY: dict[str, tuple[str, ...]] = {
         "personae_signals_usage",
         "personae_plan_lines",
         "personae_activity_months",
+        "personae_mrr_grid",  # session.grid: read by the metrics, the LTV and the panel
+        "personae_months",
     ),
     "expansion": ("personae_signals_panel",),
     "commonalities": ("personae_commonalities_clients", "personae_plan_months"),
