@@ -90,3 +90,16 @@ def test_the_cli_checks_the_output_before_any_work(tmp_path: Path, case: str) ->
     assert "Traceback" not in result.output and "cannot write the outputs" in result.output
     if out.is_dir():
         assert [p.name for p in out.iterdir()] == ["dossier.md"]
+
+
+def test_content_written_a_chunk_at_a_time(tmp_path: Path) -> None:
+    taken: list[int] = []
+
+    def chunks() -> Iterator[bytes]:
+        for i in range(3):
+            taken.append(i)
+            yield f"line {i}\n".encode()
+
+    written = write_files(tmp_path, {"big.csv": chunks(), "a.md": "é"})
+    assert written["big.csv"].read_bytes() == b"line 0\nline 1\nline 2\n" and taken == [0, 1, 2]
+    assert written["a.md"].read_text(encoding="utf-8") == "é"

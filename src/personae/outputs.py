@@ -16,8 +16,12 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TypeAlias
 
 from personae.errors import OutputError, Problem
+
+Content: TypeAlias = str | bytes | Iterable[bytes]
+"""A file's content: text (UTF-8), bytes, or bytes a chunk at a time (a big CSV file)."""
 
 STALE_SECONDS = 600  # a temporary file older than this was left by a run that died
 
@@ -35,12 +39,18 @@ def _mode(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
-def _stage(folder: Path, name: str, content: str | bytes) -> Path:
+def _stage(folder: Path, name: str, content: Content) -> Path:
     """``content`` in a temporary file of ``folder``, flushed to disk; its path."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
+            if isinstance(content, str):
+                fh.write(content.encode("utf-8"))
+            elif isinstance(content, bytes):
+                fh.write(content)
+            else:  # written as it comes: never whole in memory
+                for chunk in content:
+                    fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp_name, _mode(folder / name))
@@ -93,7 +103,7 @@ def check_out_dir(out_dir: Path, names: Iterable[str]) -> None:
         raise OutputError(f"{where}: cannot write the outputs there", problems)
 
 
-def write_files(out_dir: Path, files: Mapping[str, str | bytes]) -> dict[str, Path]:
+def write_files(out_dir: Path, files: Mapping[str, Content]) -> dict[str, Path]:
     """Write ``{name: content}`` into ``out_dir``; all temporary files first, then renames."""
     check_out_dir(out_dir, files)
     try:

@@ -24,7 +24,7 @@ from personae.dossier.kinds import money_in
 from personae.dossier.model import Dossier
 from personae.dossier.questionnaire import load_questionnaire
 from personae.errors import ConfigError, Problem, engine_errors
-from personae.outputs import check_out_dir, write_files
+from personae.outputs import Content, check_out_dir, write_files
 from personae.settings import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -87,6 +87,11 @@ def compute_dossier(
     if computed is None:
         with sqlcache.remembering(cache):
             computed, frame = _compute(data, settings, config)
+        if key is not None and frame is not None and computed.accounts <= _cache.KEEP_ROWS:
+            from personae.render.accounts import render_accounts_csv
+
+            with profiling.phase("render: accounts.csv"):  # kept as written: no pandas to read
+                computed = replace(computed, accounts_csv=render_accounts_csv(frame))
         if key is not None:
             with profiling.phase("cache: keep the numbers"):
                 _cache.keep(data, key, computed)
@@ -119,7 +124,7 @@ def _compute(
     with profiling.phase("imports (sources, metrics, models)"), _importing_once():
         from personae.metrics import MetricsSession
         from personae.models.run import compute_models
-        from personae.render.accounts import account_rows, render_accounts_csv
+        from personae.render.accounts import account_rows
         from personae.sources import load
 
     with engine_errors("reading the data"), profiling.phase("load+validate"):
@@ -137,15 +142,23 @@ def _compute(
             models = compute_models(session, metrics)
             metrics["provenance"] = session.ctx.provenance_map()  # the models' SQL too
             with profiling.phase("accounts.csv rows"):
-                accounts = account_rows(session.account_base(), models.accounts)
+                base = session.account_base()
     finally:
         with contextlib.suppress(Exception):  # never hide the error being raised
             ds.con.disconnect()
-    with profiling.phase("render: accounts.csv"):
-        csv = render_accounts_csv(accounts) if accounts is not None else None
-    rows = len(accounts) if accounts is not None else 0
+    # once the engine is closed, its memory freed (demo L: gigabytes of temporary tables)
+    with profiling.phase("accounts.csv rows"):
+        accounts = account_rows(base, models.accounts, compact=True)
+    del base
+    models.accounts.clear()
     kept = _cache.Computed(
-        metrics, models.summaries, csv, list(ds.warnings), ds.currency, _cache.now(), rows
+        metrics,
+        models.summaries,
+        accounts_csv=None,  # written from the rows, once it is known whether it is kept
+        warnings=list(ds.warnings),
+        currency=ds.currency,
+        computed_at=_cache.now(),
+        accounts=len(accounts),
     )
     return kept, accounts
 
@@ -202,7 +215,7 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
     from personae.render import render_html, render_markdown
     from personae.render.json import dossier_document, dump_document
 
-    files: dict[str, str | bytes] = {}
+    files: dict[str, Content] = {}
     with profiling.phase("render: dossier.json"):
         document = dossier_document(dossier)
     with money_in((dossier.metrics or {}).get("currency")):
@@ -212,14 +225,13 @@ def write_outputs(dossier: Dossier, out: Path) -> dict[str, Path]:
             files["dossier.json"] = dump_document(document)
         with profiling.phase("render: report.html (charts)"):
             files["report.html"] = render_html(document)
-    if dossier.accounts_csv is not None:
+    if dossier.accounts_csv is not None:  # as an earlier run wrote it (the cache)
         files["accounts.csv"] = dossier.accounts_csv
-    elif dossier.accounts is not None:
-        from personae.render.accounts import render_accounts_csv
+    elif dossier.accounts is not None:  # formatted while it is written, a chunk at a time
+        from personae.render.accounts import accounts_csv_chunks
 
-        with profiling.phase("render: accounts.csv"):
-            files["accounts.csv"] = render_accounts_csv(dossier.accounts)
-    with profiling.phase("write files"):
+        files["accounts.csv"] = accounts_csv_chunks(dossier.accounts)
+    with profiling.phase("write files (accounts.csv formatted as written)"):
         return write_files(out, files)
 
 

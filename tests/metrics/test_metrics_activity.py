@@ -18,6 +18,7 @@ import pytest
 
 from personae.metrics import MetricsSession
 from personae.metrics.activity import (
+    ACTIVITY_TABLE,
     active_since,
     activity_months,
     bit_count,
@@ -137,4 +138,30 @@ def test_snapshot_from_grid_declines_mid_month() -> None:
     settings = Settings(as_of=date(2025, 12, 15))
     with MetricsSession(con, make_tables(con, **company_frames()), settings) as session:
         assert snapshot_from_grid(session.ctx, session.grid) is None
+    con.disconnect()
+
+
+def test_release_drops_a_table_and_a_shared_one_is_built_again() -> None:
+    """``MetricsSession.release``: the table is gone from the engine; the activity summary,
+    shared, is built again by a reader after all, with the same rows."""
+    con = ibis.duckdb.connect()
+    rows = [
+        {"account_id": "A1", "timestamp": ts, "contact_id": c, "event": "login", "quantity": q}
+        for _, ts, c, q in EVENTS
+    ]
+    tables = make_tables(con, **{**company_frames(), "activity": rows})
+
+    def temp_tables() -> set[str]:
+        found = con.con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary")
+        return {str(r[0]) for r in found.fetchall()}
+
+    with MetricsSession(con, tables, SETTINGS) as session:
+        ctx = session.ctx
+        order = ["account_id", "month_idx"]
+        before = activity_months(ctx, "test").order_by(order).to_pyarrow().to_pylist()
+        assert ACTIVITY_TABLE in temp_tables() and len(before) == 4
+        session.release([ACTIVITY_TABLE, "personae_not_there"])
+        assert ACTIVITY_TABLE not in temp_tables() and ACTIVITY_TABLE not in ctx.temp_tables
+        again = activity_months(ctx, "test").order_by(order).to_pyarrow().to_pylist()
+        assert again == before and ACTIVITY_TABLE in temp_tables()
     con.disconnect()

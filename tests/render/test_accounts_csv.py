@@ -241,3 +241,48 @@ def test_a_chunk_of_missing_texts(monkeypatch: pytest.MonkeyPatch) -> None:
     assert same_bytes(frame).endswith(
         b',9876,"""q"""\nA000,Soci' + "été n°9,client,PME,11110.5,\n".encode()
     )
+
+
+def test_compact_rows_are_written_as_the_plain_rows() -> None:
+    """``compact``: the repeated texts become categorical columns (their distinct texts once,
+    sorted), the unique ones stay texts; the file is the same bytes."""
+    n = 60
+    base, extras = base_frame(n), model_frames(n)
+    extras[1] = extras[1].drop(columns="flag")  # booleans with holes: left to pandas
+    reasons = [TRICKY_TEXTS[i % 5] for i in range(n)]  # repeated, quoted ones among them
+    extras.append(
+        pd.DataFrame(
+            {"account_id": [f"A{i:03d}" for i in range(1, n, 2)], "why": reasons[1::2]}
+        ).astype({"why": object})
+    )
+    plain, small = account_rows(base, extras), account_rows(base, extras, compact=True)
+    assert isinstance(small["status"].dtype, pd.CategoricalDtype)
+    assert list(small["why"].cat.categories) == sorted(set(reasons[1::2]))
+    assert not isinstance(small["name"].dtype, pd.CategoricalDtype)  # unique: kept plain
+    assert not isinstance(small["account_id"].dtype, pd.CategoricalDtype)
+    for column in plain.columns:
+        assert small[column].astype(object).equals(plain[column].astype(object)), column
+    assert same_bytes(small) == render_accounts_csv(plain)
+
+
+def test_compact_arrow_columns_sort_their_texts() -> None:
+    table = pa.table({"account_id": ["b", "a", "c", "d"], "t": ["y", None, "x", "y"]})
+    small = csv_mod.compact_columns(table)
+    assert small["account_id"].type == pa.string()
+    t = small["t"].combine_chunks()
+    assert t.dictionary.to_pylist() == ["x", "y"] and t.indices.to_pylist() == [1, None, 0, 1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from([*TRICKY_TEXTS, None]), max_size=40))
+def test_categorical_texts_give_the_same_bytes(values: list[str | None]) -> None:
+    frame = pd.DataFrame({"c": pd.Categorical(values), "n": np.arange(len(values), dtype=np.int64)})
+    same_bytes(frame)
+
+
+def test_chunks_come_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_mod, "CHUNK_ROWS", 3)
+    frame = base_frame(10)
+    chunks = list(csv_mod.accounts_csv_chunks(frame))
+    assert len(chunks) == 1 + 4  # the header, then 3 + 3 + 3 + 1 rows
+    assert b"".join(chunks) == pandas_csv(frame).encode("utf-8")

@@ -9,12 +9,12 @@ drops them. :func:`compute_metrics` is the one-shot form: open, compute, close.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import TracebackType
 from typing import Any
 
 import ibis
-import pandas as pd
+import pyarrow as pa
 
 from personae.metrics import deals as _deals
 from personae.metrics import firmographics as fg
@@ -115,9 +115,23 @@ class MetricsSession:
         """Drop the temporary tables (they die with the connection anyway)."""
         self.ctx.drop_temp_tables()
 
-    def account_base(self) -> pd.DataFrame:
+    def release(self, names: Iterable[str]) -> None:
+        """Drop the temporary tables ``names`` that nothing reads any more, now rather than
+        at :meth:`close`: the engine's memory then holds what is still to be read (on demo
+        L, gigabytes it would otherwise write to disk and back). A table shared through
+        ``ctx.shared_table`` or ``ctx.once`` is forgotten too: a reader after all would
+        build it again."""
+        ctx = self.ctx
+        for name in names:
+            if name not in ctx.temp_tables:
+                continue
+            ctx.con.drop_table(name, force=True)
+            ctx.temp_tables.remove(name)
+            ctx.shared.pop(name, None)
+
+    def account_base(self) -> pa.Table:
         """One row per account: id, name, status (client, ancien client, prospect), segment,
-        ARR at T; the base of ``accounts.csv``."""
+        ARR at T; the base of ``accounts.csv`` (Arrow: no copy into pandas)."""
         a = self.accounts
         status = ibis.cases(
             (a.is_client, "client"),
@@ -125,8 +139,8 @@ class MetricsSession:
             else_="prospect",
         )
         expr = a.select("account_id", "name", "segment", status=status, arr=(a.mrr_t * 12).round(2))
-        frame: pd.DataFrame = expr.to_pyarrow().to_pandas()
-        return frame
+        table: pa.Table = expr.to_pyarrow()
+        return table
 
     def compute(self) -> dict[str, Any]:
         """The ``metrics`` object of dossier.json (see schemas/dossier.schema.json)."""

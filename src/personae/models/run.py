@@ -54,6 +54,32 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("tam", tam),  # after icp: it counts the ICP's criteria in the market file
 )
 
+# The temporary tables whose last reader is the step (none of the steps after it, nor
+# accounts.csv, reads them): dropped once it ran (MetricsSession.release).
+LAST_READ_BY: dict[str, tuple[str, ...]] = {
+    "ltv": ("personae_ltv_lives",),
+    "personas": ("personae_won_contacts", "personae_won_deal_contacts"),
+    "journey_people": ("personae_touchpoint_phases", "personae_contact_groups"),
+    "churn_signals": (
+        "personae_signals_grid",
+        "personae_signals_raw",
+        "personae_signals_usage",
+        "personae_plan_lines",
+        "personae_activity_months",
+        "personae_mrr_grid",  # session.grid: read by the metrics, the LTV and the panel
+        "personae_months",
+    ),
+    "expansion": ("personae_signals_panel",),
+    "commonalities": ("personae_commonalities_clients", "personae_plan_months"),
+    "icp": (
+        "personae_icp_accounts",
+        "personae_icp_attributes",
+        "personae_icp_eligible",
+        "personae_icp_scores",
+        "personae_icp_weights",
+    ),
+}
+
 
 def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Models:
     """Every model's summary, by name, and the per-account columns they give."""
@@ -62,6 +88,7 @@ def compute_models(session: MetricsSession, metrics: Mapping[str, Any]) -> Model
         for name, step in STEPS:
             with profiling.phase(f"models.{name}"):
                 result = step(session, metrics, out.summaries)
+                session.release(LAST_READ_BY.get(name, ()))
             if result is None:
                 continue
             out.summaries[name] = result.summary

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeAlias
 
 import numpy as np
@@ -46,15 +47,24 @@ Frame: TypeAlias = pd.DataFrame | pa.Table
 Cells: TypeAlias = Callable[[int, int], pa.Array]  # (start, stop) -> the rows' cells, as CSV text
 
 
-def account_rows(base: Frame, model_columns: Sequence[Frame]) -> pd.DataFrame:
+def account_rows(
+    base: Frame, model_columns: Sequence[Frame], *, compact: bool = False
+) -> pd.DataFrame:
     """The base rows, sorted by ``account_id``, with every model's columns joined on it
     (a left join: an account a model does not score has empty cells).
 
     The ids are hashed once into one dictionary (:func:`_codes`) while the base is sorted,
     on two threads; then each model's rows are found by integer lookups and its columns
-    taken in the base's order (Arrow frees the GIL)."""
+    taken in the base's order (Arrow frees the GIL).
+
+    ``compact``: a text column (but ``account_id``) whose values repeat is a categorical
+    column (:func:`compact_columns`); the same cells, written the same by
+    :func:`render_accounts_csv`, in a fraction of the memory (demo L: 3.2 million
+    accounts whose ICP reasons are 5 800 texts)."""
     table = _arrow(base).select(list(BASE_COLUMNS))
-    extras = [_arrow(m) for m in model_columns]
+    if compact:
+        table = compact_columns(table)
+    extras = [compact_columns(m) if compact else _arrow(m) for m in model_columns]
     n = table.num_rows
     with ThreadPoolExecutor(max_workers=pa.cpu_count()) as pool:
         sorting = pool.submit(pc.sort_indices, table, [("account_id", "ascending")])
@@ -91,26 +101,84 @@ def account_rows(base: Frame, model_columns: Sequence[Frame]) -> pd.DataFrame:
 
 def render_accounts_csv(accounts: pd.DataFrame) -> bytes:
     """The CSV file (UTF-8, comma, decimal point: what CRMs import)."""
+    return b"".join(accounts_csv_chunks(accounts))
+
+
+def accounts_csv_chunks(accounts: pd.DataFrame) -> Iterator[bytes]:
+    """The CSV file's bytes, a chunk of rows at a time (the header first): written to a
+    file as they come, the whole text (half a gigabyte on demo L) is never in memory."""
     cells = [_cells(accounts.iloc[:, i]) for i in range(accounts.shape[1])]
     labels = list(accounts.columns)
     if len(cells) < 2 or not all(isinstance(c, str) for c in labels):
-        return pandas_csv(accounts).encode("utf-8")
+        yield pandas_csv(accounts).encode("utf-8")
+        return
     known = [c for c in cells if c is not None]
     if len(known) < len(cells):
-        return pandas_csv(accounts).encode("utf-8")
+        yield pandas_csv(accounts).encode("utf-8")
+        return
     n = len(accounts)
 
-    def lines(start: int) -> pa.Buffer:
+    def lines(start: int) -> bytes:
         stop = min(start + CHUNK_ROWS, n)
         rows = pc.binary_join_element_wise(*(c(start, stop) for c in known), ",")
-        return _text(pc.binary_join_element_wise(rows, "\n", ""))
+        chunk: bytes = _text(pc.binary_join_element_wise(rows, "\n", "")).to_pybytes()
+        return chunk
 
-    out = io.BytesIO()
-    out.write(_header(labels))
-    with ThreadPoolExecutor(max_workers=pa.cpu_count()) as pool:  # Arrow frees the GIL
-        for chunk in pool.map(lines, range(0, n, CHUNK_ROWS)):
-            out.write(chunk)
-    return out.getvalue()
+    yield _header(labels)
+    workers = pa.cpu_count()
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # Arrow frees the GIL
+        ahead: deque[Future[bytes]] = deque()  # a few chunks formatted ahead, in order
+        for start in range(0, n, CHUNK_ROWS):
+            ahead.append(pool.submit(lines, start))
+            if len(ahead) > 2 * workers:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
+
+
+def compact_columns(frame: Frame) -> pa.Table:
+    """``frame`` in Arrow, each text column but ``account_id`` dictionary-encoded (its
+    distinct texts once, sorted, and a code per row) when its rows hold each text twice or
+    more on average; the other columns as :func:`_arrow` converts them."""
+    if isinstance(frame, pa.Table):
+        columns = {
+            name: _compact_arrow(name, column)
+            for name, column in zip(frame.column_names, frame.columns, strict=True)
+        }
+        return pa.table(columns)
+    texts = {
+        name: _compact_series(frame[name])
+        for name in frame.columns
+        if name != "account_id" and _is_text(frame[name])
+    }
+    rest = _arrow(frame.drop(columns=list(texts)))
+    return pa.table(
+        {
+            name: texts[name] if name in texts else rest[name]
+            for name in frame.columns  # in the frame's order
+        }
+    )
+
+
+def _compact_arrow(name: str, column: pa.ChunkedArray) -> pa.ChunkedArray | pa.Array:
+    text = pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+    if name == "account_id" or not text or not len(column):
+        return column
+    encoded = column.combine_chunks().dictionary_encode()
+    if 2 * len(encoded.dictionary) > len(encoded):
+        return column
+    order = pc.sort_indices(encoded.dictionary)
+    rank = pc.sort_indices(order)  # an old code -> its new code, once sorted
+    codes = pc.take(rank, encoded.indices).cast(pa.int32())
+    return pa.DictionaryArray.from_arrays(codes, encoded.dictionary.take(order))
+
+
+def _compact_series(column: pd.Series) -> pa.Array:
+    codes, uniques = pd.factorize(column, sort=True, use_na_sentinel=True)
+    words = pa.array(np.asarray(uniques, dtype=object), type=pa.string())
+    if 2 * len(words) > len(codes):
+        return words.take(pa.array(codes, mask=codes < 0))
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32), mask=codes < 0), words)
 
 
 def pandas_csv(accounts: pd.DataFrame) -> str:
@@ -149,6 +217,10 @@ def _cells(column: pd.Series) -> Cells | None:
     if isinstance(dtype, np.dtype) and dtype.kind == "b":
         flags = column.to_numpy()
         return lambda a, b: pc.if_else(pa.array(flags[a:b]), "True", "False")
+    if isinstance(dtype, pd.CategoricalDtype) and _is_text(pd.Series(dtype.categories)):
+        words = _quoted(pa.array(np.asarray(dtype.categories, dtype=object), pa.string()))
+        codes = column.cat.codes.to_numpy()
+        return lambda a, b: words.take(pa.array(codes[a:b], mask=codes[a:b] < 0)).fill_null("")
     if _is_text(column):
         texts = pa.chunked_array(_arrow(column.to_frame(name="text")).column(0), type=pa.string())
         return lambda a, b: _quoted(texts.slice(a, b - a).combine_chunks())

@@ -91,7 +91,8 @@ def _duckdb() -> BaseBackend:
     con = ibis.duckdb.connect()
     con.con.execute("SET enable_progress_bar = false")
     # DuckDB's default (80 % of the RAM) lets its buffers grow to ~9 GB on a million
-    # customers (peak 9.6 GB, 5.3 GB with this limit); past it DuckDB spills to a private
+    # customers (peak 9.6 GB; 5.3 GB with a 3 GB limit, 3.5 GB with this one and the
+    # temporary tables dropped after their last reader); past it DuckDB spills to a private
     # directory under the system's temporary folder (not ./.tmp), removed when it closes
     con.con.execute(f"SET memory_limit = '{_memory_limit_mb()}MB'")
     spill = Path(tempfile.gettempdir()) / f"personae-duckdb-{os.getpid()}-{id(con)}"
@@ -99,8 +100,10 @@ def _duckdb() -> BaseBackend:
     return con
 
 
-def _memory_limit_mb(cap_mb: int = 3000) -> int:
-    """3 GB, or DuckDB's own default (80 % of the RAM) on a machine with less than ~4 GB."""
+def _memory_limit_mb(cap_mb: int = 2000) -> int:
+    """2 GB, or DuckDB's own default (80 % of the RAM) on a machine with less than ~2.5 GB:
+    what Python holds beside it (the models' frames, accounts.csv's rows) stays under 4 GB
+    in all on demo L."""
     try:
         ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # not a POSIX system: keep the cap
