@@ -59,7 +59,11 @@ STEPS: tuple[tuple[str, Step], ...] = (
 LAST_READ_BY: dict[str, tuple[str, ...]] = {
     "ltv": ("personae_ltv_lives",),
     "personas": ("personae_won_contacts", "personae_won_deal_contacts"),
-    "journey_people": ("personae_touchpoint_phases", "personae_contact_groups"),
+    "journey_people": (
+        "personae_touchpoint_phases",
+        "personae_contact_groups",
+        "personae_grouped_contacts",
+    ),
     "churn_signals": (
         "personae_signals_grid",
         "personae_signals_raw",
