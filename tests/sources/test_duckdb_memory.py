@@ -1,4 +1,4 @@
-"""DuckDB's memory for a report: at most 3 GB (it spills beyond), never more than it would
+"""DuckDB's memory for a report: at most 2 GB (it spills beyond), never more than it would
 take by itself on a small machine."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ def _ram(monkeypatch: pytest.MonkeyPatch, gigabytes: float) -> None:
     monkeypatch.setattr(os, "sysconf", lambda name: pages[name])
 
 
-def test_three_gigabytes_on_a_large_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_gigabytes_on_a_large_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     _ram(monkeypatch, 24)
-    assert inputs._memory_limit_mb() == 3000
+    assert inputs._memory_limit_mb() == 2000
 
 
 def test_eighty_percent_of_a_small_machine(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,5 +33,5 @@ def test_the_connection_takes_the_limit_and_a_private_spill_folder() -> None:
     finally:
         con.disconnect()
     assert limit is not None and spill is not None
-    assert limit[0] == "2.7 GiB" or os.sysconf("SC_PHYS_PAGES") * 4096 < 3.75e9
+    assert limit[0] == "1.8 GiB" or os.sysconf("SC_PHYS_PAGES") * 4096 < 2.5e9
     assert "personae-duckdb-" in spill[0] and not spill[0].startswith(".")
