@@ -1,12 +1,13 @@
 """Time ``personae report`` beside the pandas script of the same core numbers and the floor.
 
 For each company size (demo Quickfund with that many customers, CSV, seed 0; generated once
-into benchmarks/out/peer/ and kept): in fresh processes, round after round so that the three
+into benchmarks/out/peer/ and kept): in fresh processes, round after round so that they
 share the machine's state, (a) the floor — DuckDB reading every column of every input file
 once (bench_report's), (b) the peer — benchmarks/peer_pandas.py, the pandas script an
 analyst would write for the core numbers, and (c) ``personae report`` end to end (CLI,
 load and validate, every metric and model, dossier.md, dossier.json, report.html,
-accounts.csv). Best of N rounds (the machine is shared). The peer's numbers are checked
+accounts.csv): with nothing kept from earlier runs, with the SQL they compiled, and again
+with their numbers (:data:`STEPS`). Best of N rounds (the machine is shared). The peer's numbers are checked
 against the dossier.json personae wrote, so both did the same work. When ``personae report``
 has ``--profile`` (per-phase wall times on stderr), the best run's phases are shown.
 
@@ -261,7 +262,7 @@ def table(sizes: list[Size], repeat: int, profile: bool, engine: str = "c") -> s
         "`make bench-peer` (`uv run python benchmarks/bench_peer.py --record`). Demo",
         f"Quickfund (seed 0, CSV) with {' and '.join(_n(s.customers) for s in sizes)} customers. "
         "Each step in its own process,",
-        f"the three in turn, {repeat} rounds; the best wall time of each is kept, with its CPU",
+        f"the steps in turn, {repeat} rounds; the best wall time of each is kept, with its CPU",
         "time (user + system of the process) and peak memory beside it: the machine is",
         "shared, and CPU time moves less than wall time when other jobs run. The floor is",
         "DuckDB alone reading every column of every input file once; the peer is",
