@@ -11,8 +11,14 @@ from pathlib import Path
 
 import ibis
 import pytest
+from hypothesis import settings
 
 from personae.dossier.questionnaire import Questionnaire, load_questionnaire
+
+# Property tests are deterministic (the same examples on every run, in CI as here) and keep
+# no example database in the checkout; a test may still ask for more examples.
+settings.register_profile("personae", derandomize=True, database=None)
+settings.load_profile("personae")
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -217,7 +217,9 @@ def _cells(column: pd.Series) -> Cells | None:
     if isinstance(dtype, np.dtype) and dtype.kind == "b":
         flags = column.to_numpy()
         return lambda a, b: pc.if_else(pa.array(flags[a:b]), "True", "False")
-    if isinstance(dtype, pd.CategoricalDtype) and _is_text(pd.Series(dtype.categories)):
+    if isinstance(dtype, pd.CategoricalDtype) and (
+        len(dtype.categories) == 0 or _is_text(pd.Series(dtype.categories))
+    ):  # no category at all: every cell empty
         words = _quoted(pa.array(np.asarray(dtype.categories, dtype=object), pa.string()))
         codes = column.cat.codes.to_numpy()
         return lambda a, b: words.take(pa.array(codes[a:b], mask=codes[a:b] < 0)).fill_null("")
