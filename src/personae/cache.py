@@ -192,10 +192,15 @@ def recall(data: Any, key: str) -> Computed | None:
     return kept if isinstance(kept, Computed) else None
 
 
+def keeps(accounts: int) -> bool:
+    """Whether the numbers of a company with ``accounts`` rows in accounts.csv are kept."""
+    return accounts <= KEEP_ROWS
+
+
 def keep(data: Any, key: str, computed: Computed) -> None:
     """Keep ``computed`` for ``data`` under ``key`` (atomically), unless it has more than
     :data:`KEEP_ROWS` accounts; never fails the report."""
-    if computed.accounts > KEEP_ROWS:
+    if not keeps(computed.accounts):
         return
     try:
 

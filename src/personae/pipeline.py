@@ -87,7 +87,7 @@ def compute_dossier(
     if computed is None:
         with sqlcache.remembering(cache):
             computed, frame = _compute(data, settings, config)
-        if key is not None and frame is not None and computed.accounts <= _cache.KEEP_ROWS:
+        if key is not None and frame is not None and _cache.keeps(computed.accounts):
             from personae.render.accounts import render_accounts_csv
 
             with profiling.phase("render: accounts.csv"):  # kept as written: no pandas to read

@@ -21,7 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import ThreadpoolController
 
@@ -83,18 +83,6 @@ def pull(
     return Matrix(names, x, y, month, frame)
 
 
-def fit(x: Floats, y: npt.NDArray[np.int8]) -> Pipeline:
-    """Standardise, then the L2 logistic regression (one BLAS thread: on a shared machine
-    more threads only fight each other over a 40-column problem)."""
-    model = make_pipeline(
-        StandardScaler(),
-        LogisticRegression(C=1.0, max_iter=1000, random_state=RANDOM_STATE),
-    )
-    with thread_pools().limit(limits=1):
-        model.fit(x, y)
-    return model
-
-
 @cache
 def thread_pools() -> ThreadpoolController:
     """The thread pools (BLAS, OpenMP) loaded with NumPy, SciPy and scikit-learn, found
@@ -109,7 +97,7 @@ class Standardised:
     The scaler of a set of rows does not depend on the outcome: each set (the months
     before the hold-out, every month) is scaled once for churn and expansion alike, where
     a pipeline per outcome would fit and apply the same scaler again. A model fitted on
-    them (:func:`fit_standardised`) is the pipeline :func:`fit` gives, to the bit.
+    them (:func:`fit_standardised`) is the standardise-then-regress pipeline, to the bit.
     """
 
     def __init__(self, m: Matrix) -> None:
@@ -137,7 +125,9 @@ class Standardised:
 
 
 def fit_standardised(scaled: Standardised, before: int | None, y: npt.NDArray[np.int8]) -> Pipeline:
-    """:func:`fit` on the rows of ``scaled.train(before)``, their scaler fitted once."""
+    """Standardise, then the L2 logistic regression, on the rows of ``scaled.train(before)``
+    (their scaler fitted once), on one BLAS thread: on a shared machine more threads only
+    fight each other over a 40-column problem."""
     scaler, xt = scaled.train(before)
     model = LogisticRegression(C=1.0, max_iter=1000, random_state=RANDOM_STATE)
     with thread_pools().limit(limits=1):

@@ -109,12 +109,9 @@ def accounts_csv_chunks(accounts: pd.DataFrame) -> Iterator[bytes]:
     file as they come, the whole text (half a gigabyte on demo L) is never in memory."""
     cells = [_cells(accounts.iloc[:, i]) for i in range(accounts.shape[1])]
     labels = list(accounts.columns)
-    if len(cells) < 2 or not all(isinstance(c, str) for c in labels):
-        yield pandas_csv(accounts).encode("utf-8")
-        return
     known = [c for c in cells if c is not None]
-    if len(known) < len(cells):
-        yield pandas_csv(accounts).encode("utf-8")
+    if len(cells) < 2 or len(known) < len(cells) or not all(isinstance(c, str) for c in labels):
+        yield pandas_csv(accounts).encode("utf-8")  # a type (or a header) left to pandas
         return
     n = len(accounts)
 
