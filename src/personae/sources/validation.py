@@ -16,7 +16,7 @@ from typing import TypeAlias
 from ibis.backends import BaseBackend
 
 from personae.errors import Problem
-from personae.sources import checks
+from personae.sources import checks, coverage
 from personae.sources.database import open_backend
 from personae.sources.inputs import Staging, open_source
 from personae.sources.tally import Tally
@@ -53,21 +53,21 @@ def inspect(source: Source, as_of: date | None = None) -> tuple[Staging, Validat
         name: tally.add(name, staged.typed, staged.typed.count()) for name, staged in tables.items()
     }
     rules = [(rule, checks.ask(rule, tally)) for rule in checks.rules(tables)]
-    countries = checks.ask_missing_countries(tables, tally)
-    dated = checks.ask_after_as_of(tables, as_of, tally) if as_of is not None else []
+    countries = coverage.ask_missing_countries(tables, tally)
+    dated = coverage.ask_after_as_of(tables, as_of, tally) if as_of is not None else []
     tally.run()
     counts = {name: tally[key] for name, key in rows.items()}
     problems = list(staging.problems)
-    problems += checks.empty_tables(tables, counts)
+    problems += coverage.empty_tables(tables, counts)
     # The rules settled by their witnesses alone (unknown references): one query for all.
     alone = [rule for rule, key in rules if key is None and rule.witnesses is not None]
     seen = dict(zip(map(id, alone), checks.witnessed(alone), strict=True))
     for rule, key in rules:
         problems += checks.run(rule, tally, key, seen.get(id(rule)))
     if countries is not None:
-        problems += checks.missing_countries(tables, counts, tally[countries])
+        problems += coverage.missing_countries(tables, counts, tally[countries])
     if as_of is not None:
-        problems += checks.after_as_of(dated, as_of, tally)
+        problems += coverage.after_as_of(dated, as_of, tally)
     problems.sort(key=lambda p: p.file)  # stable: each file's problems together, in order
     report = ValidationReport(
         errors=[p for p in problems if p.severity == "error"],
