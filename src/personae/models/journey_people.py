@@ -74,9 +74,10 @@ def phased_touchpoints(ctx: Context) -> ibis.Table:
         )
         onboarding = ibis.literal(ONBOARDING, type="string")
         phases.append(ibis.ifelse(tp.facc.notnull(), onboarding, ibis.null("string")))
-    phase = ibis.coalesce(*phases) if len(phases) > 1 else ibis.literal(None, type="string")
-    if len(phases) == 1:
-        phase = phases[0]
+    if not phases:
+        phase = ibis.literal(None, type="string")
+    else:
+        phase = phases[0] if len(phases) == 1 else ibis.coalesce(*phases)
     return tp.select(phase=phase, **{k: tp[k] for k in keep})
 
 
