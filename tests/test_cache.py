@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 from personae import cache, pipeline
 from personae.cli import app
 from personae.errors import DataError
-
-OUTPUTS = ("dossier.md", "dossier.json", "report.html", "accounts.csv")
+from tests.outputs_same import assert_same_files
 
 
 @pytest.fixture
@@ -37,10 +36,6 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def _files(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in OUTPUTS}
-
-
 def test_a_rerun_reuses_the_numbers_and_writes_the_same_files(
     data: Path, tmp_path: Path, computed: list[int]
 ) -> None:
@@ -49,7 +44,7 @@ def test_a_rerun_reuses_the_numbers_and_writes_the_same_files(
     assert len(computed) == 1
     assert first.dossier.reused is None
     assert second.dossier.reused is not None
-    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert_same_files(tmp_path / "a", tmp_path / "b")
     assert second.dossier.warnings == first.dossier.warnings
     assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
 
@@ -131,7 +126,7 @@ def test_a_damaged_cache_file_is_computed_again(
     entry.write_bytes(content[: len(content) // 2])  # a full disk, say
     again = pipeline.run_report(tmp_path / "b", data=data)
     assert len(computed) == 2 and again.dossier.reused is None
-    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert_same_files(tmp_path / "a", tmp_path / "b")
 
 
 def test_data_with_errors_is_never_kept(data: Path, tmp_path: Path) -> None:
@@ -201,4 +196,4 @@ def test_a_rerun_imports_no_engine(data: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
-    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert_same_files(tmp_path / "a", tmp_path / "b")

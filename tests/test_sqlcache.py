@@ -13,8 +13,7 @@ import pytest
 
 from personae import cache, pipeline, sqlcache
 from personae.metrics import query
-
-OUTPUTS = ("dossier.md", "dossier.json", "report.html", "accounts.csv")
+from tests.outputs_same import assert_same_files
 
 
 @pytest.fixture
@@ -35,10 +34,6 @@ def compiled(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(query, "_to_sql", counting)
     return sqls
-
-
-def _files(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in OUTPUTS}
 
 
 def _forget_numbers(tmp_path: Path) -> None:
@@ -62,7 +57,7 @@ def test_a_computing_run_compiles_nothing_an_earlier_run_compiled(
     again = pipeline.run_report(tmp_path / "b", data=data)
     assert again.dossier.reused is None  # the numbers were computed …
     assert len(compiled) == 2 * everything  # … from SQL compiled by the first run
-    assert _files(tmp_path / "off") == _files(tmp_path / "b")  # provenance included
+    assert_same_files(tmp_path / "off", tmp_path / "b")  # provenance included
 
 
 def test_another_as_of_date_compiles_its_own_sql(
@@ -77,7 +72,7 @@ def test_another_as_of_date_compiles_its_own_sql(
     pipeline.run_report(tmp_path / "b", data=data, config=config)
     assert len(compiled) > everything  # the queries holding T are new
     pipeline.run_report(tmp_path / "c", data=data, config=config, cache=False)
-    assert _files(tmp_path / "b") == _files(tmp_path / "c")
+    assert_same_files(tmp_path / "b", tmp_path / "c")
     (kept,) = (tmp_path / "cache").glob("sql-*.json")
     assert set(json.loads(kept.read_bytes()).values()) == set(compiled)
 
@@ -92,7 +87,7 @@ def test_a_damaged_file_or_other_versions_are_compiled_again(
     _forget_numbers(tmp_path)
     pipeline.run_report(tmp_path / "b", data=data)
     assert len(compiled) == 2 * everything
-    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert_same_files(tmp_path / "a", tmp_path / "b")
     monkeypatch.setattr(cache, "_code", lambda: ["personae 9.9.9"])
     _forget_numbers(tmp_path)
     pipeline.run_report(tmp_path / "c", data=data)

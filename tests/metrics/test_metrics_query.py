@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import ibis
 import pyarrow as pa
 
-from personae.metrics.query import compile_sql, create_temp_table, fetch
+from personae.metrics.query import compile_sql, create_temp_table, fetch, in_fixed_order
 
 
 def _table() -> tuple[ibis.BaseBackend, ibis.Table]:
@@ -55,3 +56,40 @@ def test_a_temporary_table_as_create_table_makes_it() -> None:
     again = create_temp_table(con, "mine", expr.limit(1), compile_sql(con, expr.limit(1)))
     assert again.count().to_pyarrow().as_py() == 1  # replaced, not appended to
     assert str(ibis.to_sql(mine)) == str(ibis.to_sql(theirs)).replace("theirs", "mine")
+
+
+def test_an_unordered_result_comes_in_one_order_whatever_the_engine_gave() -> None:
+    # a grouped query's rows come in the order the engine's threads finish: the rows
+    # handed to the metrics must not depend on it (dicts, ties, sums of floats follow it)
+    con, t = _table()
+    expr = t.group_by("k").aggregate(total=t.n.sum(), mean=t.x.mean())
+    result = fetch(con, expr, compile_sql(con, expr))
+    orders = {
+        tuple(map(str, in_fixed_order(expr, result.take(list(p))).to_pylist()))
+        for p in itertools.permutations(range(result.num_rows))
+    }
+    assert orders == {
+        (
+            "{'k': 'a', 'total': 4, 'mean': 0.5}",
+            "{'k': 'b', 'total': 2, 'mean': 1.25}",
+            "{'k': None, 'total': 4, 'mean': 2.0}",
+        )
+    }
+
+
+def test_an_ordered_result_keeps_the_order_the_query_gave() -> None:
+    con, t = _table()
+    top = t.order_by(ibis.desc("n")).limit(3)
+    for expr in (top, top.select("k", "n"), top.filter(top.n > 0), t.order_by("x").drop("d")):
+        given = fetch(con, expr, compile_sql(con, expr))
+        backwards = given.take(list(range(given.num_rows))[::-1])
+        assert in_fixed_order(expr, backwards).equals(backwards)
+
+
+def test_columns_that_cannot_be_sorted_are_left_out_of_the_order() -> None:
+    con, t = _table()
+    expr = t.group_by("k").aggregate(ns=t.n.collect())
+    result = fetch(con, expr, compile_sql(con, expr))
+    got = in_fixed_order(expr, result.take(list(range(result.num_rows))[::-1]))
+    assert got.column("k").to_pylist() == ["a", "b", None]
+    assert sorted(got.column("ns").to_pylist()[0]) == [1, 3]

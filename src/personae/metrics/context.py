@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from personae import profiling
 from personae.metrics.calendar import Calendar
-from personae.metrics.query import compile_sql, create_temp_table, fetch
+from personae.metrics.query import compile_sql, create_temp_table, fetch, in_fixed_order
 from personae.settings import Settings
 
 T = TypeVar("T")
@@ -72,11 +72,12 @@ class Context:
             return fetch(self.con, expr, sql)
 
     def run(self, family: str, expr: ibis.Table) -> list[dict[str, Any]]:
-        """Execute a (small) aggregate, record its SQL under ``family``; rows as dicts.
+        """Execute a (small) aggregate, record its SQL under ``family``; rows as dicts, in
+        an order that does not vary from run to run (:func:`in_fixed_order`).
 
         Values are plain Python objects; NULL is None.
         """
-        return list(self.fetch(family, expr).to_pylist())
+        return list(in_fixed_order(expr, self.fetch(family, expr)).to_pylist())
 
     def materialize(self, family: str, name: str, expr: ibis.Table) -> ibis.Table:
         """Record the SQL, then store the result as a temporary table reused downstream."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import ibis
+import ibis.expr.operations as ops
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
@@ -28,6 +29,35 @@ def scalar(expr: ibis.Scalar) -> Any:
 def rows(expr: ibis.Table) -> list[dict[str, Any]]:
     """The rows of a (small) table expression as dicts."""
     return list(expr.to_pyarrow().to_pylist())
+
+
+def in_fixed_order(expr: ibis.Table, table: pa.Table) -> pa.Table:
+    """The rows of ``expr``'s result in an order that does not depend on the engine's threads.
+
+    Without ORDER BY, a grouped query's rows come in the order its threads finish: the
+    same numbers, but dictionaries built from them, ties broken in their order and sums of
+    floats taken along them would differ from one run to the next. An unordered result is
+    sorted by every column it can be sorted by; an ordered one (``order_by``, ``limit``)
+    is kept as the query gave it.
+    """
+    if table.num_rows < 2 or _ordered(expr.op()):
+        return table
+    keys = [(f.name, "ascending") for f in table.schema if _sortable(f.type)]
+    return table.sort_by(keys) if keys else table
+
+
+def _ordered(op: ops.Relation) -> bool:
+    """Whether the query's rows come out ordered: a sort or a limit, under any projections
+    and filters of its result (an aggregate, a join or a union starts a new order)."""
+    while isinstance(op, (ops.Project, ops.Filter, ops.Sort, ops.Limit, ops.DropColumns)):
+        if isinstance(op, (ops.Sort, ops.Limit)):
+            return True
+        op = op.parent
+    return False
+
+
+def _sortable(kind: pa.DataType) -> bool:
+    return not (pa.types.is_nested(kind) or pa.types.is_null(kind))
 
 
 def compile_sql(con: BaseBackend, expr: ibis.Expr) -> str:

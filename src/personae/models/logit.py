@@ -69,6 +69,9 @@ def pull(
     extra.update({f"y_{o}": table[o] for o in outcomes})
     extra.update({k: table[k] for k in keep})
     expr = table.select(**extra, **{f"x{i}": c for i, c in enumerate(cols.values())})
+    # in a fixed order: the fits sum along the rows, and the panel's joins give them in
+    # the order the engine's threads finish (the last bits of a coefficient would vary)
+    expr = expr.order_by(["month_idx", "account_id"])
     data = ctx.fetch(FAMILY, expr)  # compiled once: its SQL recorded, then run
     names = list(cols)
     # filled column by column in Fortran order (contiguous writes), then made C-ordered as

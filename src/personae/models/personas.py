@@ -342,7 +342,7 @@ class Personas:
                     "weight": g.won_deals / self.won_deals_ if self.won_deals_ else None,
                     "won_deals": g.won_deals,
                     "decider_deals": g.decider_deals,
-                    "roles": dict(sorted(g.roles.items(), key=lambda kv: -kv[1])),
+                    "roles": dict(sorted(g.roles.items(), key=lambda kv: (-kv[1], kv[0]))),
                     "influencers": g.influencers,
                     "themes": {},
                 }
