@@ -363,16 +363,19 @@ def test_churn_reason_when_leavers_gave_none() -> None:
     only the largest group: the reason given most, with the silent ones counted."""
     most = {"churn": {**CHURN, "by_segment": [_left(50, 88, ("Prix", 12))]}}
     out = churn.churn(most)
-    assert out["10.churn_par_segment"][0]["raison_principale"] == "— (50 départs sur 88 sans motif)"
-    assert out["10.2"].endswith("; motif des départs : 50 départs sur 88 sans motif")
+    assert (
+        out["10.churn_par_segment"][0]["raison_principale"]
+        == "— (50 des 88 départs sans motif donné)"
+    )
+    assert out["10.2"].endswith("; motif des départs : 50 des 88 départs sans motif donné")
     assert churn.churn_reasons(most) == {}  # no reason to list
     some = {"churn": {**CHURN, "by_segment": [_left(18, 88, ("Prix", 17))]}}
     assert churn.churn(some)["10.churn_par_segment"][0]["raison_principale"] == (
-        f"Prix (19,3{NB}% ; 18 départs sur 88 sans motif)"
+        f"Prix (19,3{NB}% ; 18 des 88 départs sans motif donné)"
     )
     one = {"churn": {**CHURN, "by_segment": [_left(1, 1)]}}
     assert churn.churn(one)["10.churn_par_segment"][0]["raison_principale"] == (
-        "— (1 départ sur 1 sans motif)"
+        "— (1 départ, sans motif donné)"
     )
 
 

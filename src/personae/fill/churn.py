@@ -12,16 +12,19 @@ from personae.metrics.labels import NOT_GIVEN
 
 
 def _silent(mr: Mapping[str, Any]) -> str:
-    """« 18 départs sur 88 sans motif »."""
+    """« 18 des 88 départs sans motif donné » (« 18 départs sur 88 sans motif » read as
+    18 of the 88 having left for the reason just named)."""
     k, n = int(mr["share"]["numerator"]), int(mr["share"]["denominator"])
-    return f"{fmt_int(k)} {'départ' if k <= 1 else 'départs'} sur {fmt_int(n)} sans motif"
+    if n == 1:
+        return "1 départ, sans motif donné"  # called only when the silent ones lead: k = 1
+    return f"{fmt_int(k)} des {fmt_int(n)} départs sans motif donné"
 
 
 def _reason(r: Mapping[str, Any]) -> str | None:
     """The main reason the segment's leavers gave, with its share (its counts when few).
     When the most frequent answer is no reason at all: the reason given most, if at least
     half of the leavers gave one, with the silent ones counted; else a dash that says so
-    (« — (50 départs sur 88 sans motif) »), rather than a reason given by a few."""
+    (« — (50 des 88 départs sans motif donné) »), rather than a reason given by a few."""
     mr = r.get("main_reason")
     if not mr or not mr.get("name"):
         return None
