@@ -64,8 +64,11 @@ def build_accounts(
     snapshot = snapshot_from_grid(ctx, grid)
     if snapshot is None:
         snapshot = build_snapshot(ctx)
-    t = transitions(grid)
-    in_w = t.stops & (t.month_idx >= cal.idx_t - 12) & (t.month_idx < cal.idx_t)
+    # a stop needs only the month after, so the grid from W's first month on gives every
+    # stop in W: the window sorts those months, not the account's whole history
+    recent = grid.filter(grid.month_idx >= cal.idx_t - 12)
+    t = transitions(recent)
+    in_w = t.stops & (t.month_idx < cal.idx_t)
     churned = t.filter(in_w).select("account_id").distinct().mutate(churned_in_w=True)
 
     base = a.select(
