@@ -16,7 +16,7 @@ import ibis
 from personae.metrics import firmographics as fg
 from personae.metrics.activity import active_since, event_count
 from personae.metrics.context import Context
-from personae.metrics.mrr import build_snapshot, snapshot_from_grid, transitions
+from personae.metrics.mrr import build_snapshot, snapshot_from_grid, stops_from
 
 ACCOUNTS_TABLE = "personae_accounts"
 
@@ -64,10 +64,7 @@ def build_accounts(
     snapshot = snapshot_from_grid(ctx, grid)
     if snapshot is None:
         snapshot = build_snapshot(ctx)
-    # a stop needs only the month after, so the grid from W's first month on gives every
-    # stop in W: the window sorts those months, not the account's whole history
-    recent = grid.filter(grid.month_idx >= cal.idx_t - 12)
-    t = transitions(recent)
+    t = stops_from(grid, cal.idx_t - 12)
     in_w = t.stops & (t.month_idx < cal.idx_t)
     churned = t.filter(in_w).select("account_id").distinct().mutate(churned_in_w=True)
 

@@ -16,7 +16,7 @@ import ibis
 
 from personae.metrics import firmographics as fg
 from personae.metrics.context import Context
-from personae.metrics.mrr import transitions
+from personae.metrics.mrr import stops_from
 from personae.metrics.stats import Rate, compounded, count, rate
 
 
@@ -40,8 +40,8 @@ def churn(
     """Churn overall and per segment; ``clients`` gives each segment's client count."""
     cal = ctx.cal
     conf = ctx.settings.confidence
-    t = transitions(grid)
-    months = t.filter((t.month_idx >= cal.idx_t - 12) & (t.month_idx < cal.idx_t))
+    t = stops_from(grid, cal.idx_t - 12)
+    months = t.filter(t.month_idx < cal.idx_t)
     seg = facts.select("account_id", "segment")
     m = months.join(seg, "account_id")
     monthly = m.group_by("segment").aggregate(at_risk=m.count(), churned=m.stops.sum())

@@ -118,6 +118,19 @@ def transitions(grid: ibis.Table) -> ibis.Table:
     ).drop("next_idx")
 
 
+def stops_from(grid: ibis.Table, first: int) -> ibis.Table:
+    """The positive account-months from month ``first`` on, and whether MRR stops after
+    each: ``account_id, month_idx, mrr, stops``, as :func:`transitions` gives them.
+
+    A stop reads only the month after, so the months before ``first`` are left out
+    before the window sorts the rows (the last 13 months, not every account's history).
+    """
+    recent = grid.filter(grid.month_idx >= first)
+    w = ibis.window(group_by=recent.account_id, order_by=recent.month_idx)
+    nxt = recent.month_idx.lead().over(w)
+    return recent.mutate(stops=nxt.isnull() | (nxt > recent.month_idx + 1))
+
+
 def movements(ctx: Context, grid: ibis.Table) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """MRR movements per month from the first revenue month to T, and the identity check.
 
