@@ -269,6 +269,7 @@ def company_frames() -> dict[str, pd.DataFrame]:
             ("D2", "won", "2025-04-02 00:00"),
             ("D7", "lead", "2024-12-01 00:00"),
             ("D7", "demo", "2024-12-10 00:00"),
+            ("D7", "proposal", "2025-01-04 00:00"),  # demo entered before W, left in W
         ],
         columns=["deal_id", "stage", "entered_at"],
     )

@@ -47,6 +47,11 @@ def stage_phase(ctx: Context, stage: ir.StringValue) -> tuple[ir.StringValue, ir
 
 def _stage_phases(ctx: Context) -> dict[str, dict[str, Any]]:
     s = ctx.tables["deal_stages"]
+    # a stage left during W is followed by one entered during W: only those deals' stages
+    # are sorted by the window (the same stages and next dates, years of deals fewer)
+    day = s.entered_at.date()
+    recent = s.filter((day > ctx.cal.t12) & (day <= ctx.cal.t)).select("deal_id").distinct()
+    s = s.semi_join(recent, "deal_id")
     w = ibis.window(group_by=s.deal_id, order_by=[s.entered_at, s.stage])
     s = s.mutate(next_at=s.entered_at.lead().over(w))
     left = s.next_at.date()
