@@ -11,7 +11,13 @@ import pandas as pd
 import pytest
 
 from personae.demo import generate
-from personae.models.fit_score import _with_reasons, reason_text, score_range, woe_weights
+from personae.models.fit_score import (
+    _with_reasons,
+    reason_ranks,
+    reason_text,
+    score_range,
+    woe_weights,
+)
 from personae.models.icp import lifts, profile_of, smoothed_lift
 from personae.pipeline import compute_dossier
 
@@ -135,6 +141,19 @@ def test_reasons_joined_per_account_in_rank_order() -> None:
         "",
         f"{texts[0]} ; {texts[1]}",
     ]
+
+
+def test_reasons_rank_by_magnitude_then_attribute_then_value() -> None:
+    weights = [
+        {"attribute": "tool", "value": "Excel", "woe": 0.5},
+        {"attribute": "region", "value": "UK", "woe": -1.25},
+        {"attribute": "region", "value": "FR", "woe": 0.5},  # same magnitude as Excel
+        {"attribute": "channel", "value": "Salon", "woe": -0.5},  # same, negative
+        {"attribute": "region", "value": "BE", "woe": 0.5},
+    ]
+    # UK first (1.25); then the 0.5s by attribute (channel < region < tool), then value
+    assert reason_ranks(weights) == [4, 0, 3, 1, 2]
+    assert reason_ranks([]) == []
 
 
 def test_tiny_client_base_says_so(tmp_path: Path) -> None:

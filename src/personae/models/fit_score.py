@@ -85,9 +85,16 @@ def score_accounts(
             "value": [str(w["value"]) for w in weights],
             "woe": [float(w["woe"]) for w in weights],
             "k": list(range(len(weights))),
+            "rank": reason_ranks(weights),
         },
         schema=pa.schema(
-            [("attribute", pa.string()), ("value", pa.string()), ("woe", "f8"), ("k", "i8")]
+            [
+                ("attribute", pa.string()),
+                ("value", pa.string()),
+                ("woe", "f8"),
+                ("k", "i8"),
+                ("rank", "i8"),
+            ]
         ),
     )
     w = ctx.upload("personae_icp_weights", table.to_pydict(), table.schema)
@@ -118,15 +125,10 @@ def score_accounts(
     )
     # a reason is a weight the account holds (a value no client holds weighs 0); ``k``
     # indexes ``weights``
-    held = scored.inner_join(w, ["attribute", "value"]).select(
-        "account_id", "attribute", "value", "woe", "k"
-    )
-    held = held.filter(held.woe != 0)
-    ranked = held.mutate(
-        rn=ibis.row_number().over(
-            group_by=held.account_id, order_by=[held.woe.abs().desc(), held.attribute, held.value]
-        )
-    )
+    held = scored.inner_join(w, ["attribute", "value"])
+    held = held.filter(held.woe != 0).select("account_id", "k", "rank")
+    # the account's weights by rank (largest magnitude first): the window sorts integers
+    ranked = held.mutate(rn=ibis.row_number().over(group_by=held.account_id, order_by=held.rank))
     top = ranked.filter(ranked.rn < REASONS)  # ibis numbers rows from 0
     # one row per account: the weight index of its first, second… reason (few distinct
     # weights, so the text is built once per weight in Python, not once per account)
@@ -153,6 +155,20 @@ def score_accounts(
     scores = pulled.to_pyarrow().to_pandas()
     texts = [reason_text(str(w["attribute"]), str(w["value"]), float(w["woe"])) for w in weights]
     return _with_reasons(scores, texts), cuts, tiers
+
+
+def reason_ranks(weights: Sequence[Mapping[str, Any]]) -> list[int]:
+    """Each weight's rank among the reasons: by magnitude, the largest first, then by
+    attribute and value (the text's order, the same on every engine)."""
+    order = sorted(
+        range(len(weights)),
+        key=lambda i: (-abs(float(weights[i]["woe"])), str(weights[i]["attribute"]),
+                       str(weights[i]["value"])),
+    )  # fmt: skip
+    ranks = [0] * len(weights)
+    for r, i in enumerate(order):
+        ranks[i] = r
+    return ranks
 
 
 def reason_text(attribute: str, value: str, woe: float) -> str:
