@@ -20,8 +20,6 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn
-from rich.table import Table
 
 from personae.errors import InputError, PersonaeError
 
@@ -224,6 +222,9 @@ def status(
     template: TemplateOpt = None,
 ) -> None:
     """Progress per section, and what each unanswered question is missing."""
+    from rich.progress import BarColumn, Progress, TextColumn
+    from rich.table import Table
+
     from personae.dossier.status import progress_by_section
     from personae.pipeline import compute_dossier
 
@@ -269,6 +270,8 @@ def validate(
     as_of: Annotated[str | None, typer.Option("--as-of", help="As-of date YYYY-MM-DD.")] = None,
 ) -> None:
     """Check the input tables and list every problem (exit 2 on errors)."""
+    from rich.table import Table
+
     from personae.sources import validate as validate_source
 
     result = validate_source(data, as_of=_as_of(as_of))
@@ -330,6 +333,8 @@ def demo(
     pdf: PdfOpt = False,
 ) -> None:
     """Generate the demo company (Quickfund) and write its dossier."""
+    from rich.progress import Progress
+
     from personae.demo.run import run_demo
 
     with Progress(console=err_console, transient=False) as progress:
