@@ -382,3 +382,16 @@ def test_the_help_imports_no_engine(args: list[str], tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "IMPORTED []"
+
+
+def test_the_command_collects_garbage_less_often() -> None:
+    """``main`` raises the youngest generation's threshold for the command's life."""
+    code = (
+        "import gc\n"
+        "from personae import cli\n"
+        "cli.app = lambda **_: print('THRESHOLD', gc.get_threshold(), flush=True)\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "THRESHOLD (10000, 10, 10)"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import sys
 import threading
@@ -388,6 +389,10 @@ def serve(
     uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning")
 
 
+#: Allocations between two collections of the youngest generation (Python's default: 700).
+YOUNG_COLLECTION = 10_000
+
+
 def main() -> None:
     """The ``personae`` command; it ends without tearing the interpreter down.
 
@@ -396,7 +401,12 @@ def main() -> None:
     and scikit-learn, for nothing. As Instagram does for its servers, the command runs the
     exit handlers (atexit: temporary folders, logging), flushes stdout and stderr and ends
     the process itself, unless another thread is still running.
+
+    The garbage collector looks at new objects every :data:`YOUNG_COLLECTION` allocations:
+    a report makes millions of short-lived objects (Ibis expressions, rows) and few cycles,
+    and at Python's default the collections cost a 300-customer report 0.1 s (0.06 s so).
     """
+    gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
     try:
         app(prog_name="personae")
         code: int | str | None = 0
