@@ -182,14 +182,15 @@ def test_the_command_says_it_reused_and_no_cache_computes(
 
 def test_a_rerun_imports_no_engine(data: Path, tmp_path: Path) -> None:
     """A rerun reads the numbers and writes the files: neither pandas, SciPy, scikit-learn,
-    Ibis nor DuckDB is imported (half a second to a second of a small company's run)."""
+    Ibis nor DuckDB is imported (half a second to a second of a small company's run), nor
+    ftfy (the shipped template needs no repair)."""
     pipeline.run_report(tmp_path / "a", data=data)
     code = (
         "import sys; from pathlib import Path; from personae import pipeline; "
         f"r = pipeline.run_report(Path({str(tmp_path / 'b')!r}), data=Path({str(data)!r})); "
         "assert r.dossier.reused; "
         "print(sorted({m.split('.')[0] for m in sys.modules} "
-        "& {'pandas', 'scipy', 'sklearn', 'ibis', 'duckdb', 'sqlglot'}))"
+        "& {'pandas', 'scipy', 'sklearn', 'ibis', 'duckdb', 'sqlglot', 'ftfy'}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, env=os.environ

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -359,3 +361,37 @@ def test_an_as_of_date_after_all_data_is_exit_2_and_keeps_the_previous_dossier(
         )
         assert "lies outside the data" in _clean_failure(result, 2)
     assert (out / "dossier.json").read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["--help"], ["report", "--help"], ["status", "--help"]])
+def test_the_help_imports_no_engine(args: list[str], tmp_path: Path) -> None:
+    """The help imports neither the engine nor the models' libraries, nor ftfy (only a
+    template other than the shipped one needs it) nor Jinja (report.html)."""
+    code = (
+        "import sys\n"
+        "from personae.cli import app\n"
+        "try:\n"
+        f"    app({args!r}, prog_name='personae')\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "heavy = {'pandas', 'scipy', 'sklearn', 'ibis', 'duckdb', 'pyarrow', 'ftfy', 'jinja2'}\n"
+        "print('IMPORTED', sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "IMPORTED []"
+
+
+def test_the_command_collects_garbage_less_often() -> None:
+    """``main`` raises the youngest generation's threshold for the command's life."""
+    code = (
+        "import gc\n"
+        "from personae import cli\n"
+        "cli.app = lambda **_: print('THRESHOLD', gc.get_threshold(), flush=True)\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "THRESHOLD (10000, 10, 10)"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import sys
 import threading
@@ -20,8 +21,6 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn
-from rich.table import Table
 
 from personae.errors import InputError, PersonaeError
 
@@ -224,6 +223,9 @@ def status(
     template: TemplateOpt = None,
 ) -> None:
     """Progress per section, and what each unanswered question is missing."""
+    from rich.progress import BarColumn, Progress, TextColumn
+    from rich.table import Table
+
     from personae.dossier.status import progress_by_section
     from personae.pipeline import compute_dossier
 
@@ -269,6 +271,8 @@ def validate(
     as_of: Annotated[str | None, typer.Option("--as-of", help="As-of date YYYY-MM-DD.")] = None,
 ) -> None:
     """Check the input tables and list every problem (exit 2 on errors)."""
+    from rich.table import Table
+
     from personae.sources import validate as validate_source
 
     result = validate_source(data, as_of=_as_of(as_of))
@@ -330,6 +334,8 @@ def demo(
     pdf: PdfOpt = False,
 ) -> None:
     """Generate the demo company (Quickfund) and write its dossier."""
+    from rich.progress import Progress
+
     from personae.demo.run import run_demo
 
     with Progress(console=err_console, transient=False) as progress:
@@ -383,6 +389,10 @@ def serve(
     uvicorn.run(web, host="127.0.0.1", port=port, log_level="warning")
 
 
+#: Allocations between two collections of the youngest generation (Python's default: 700).
+YOUNG_COLLECTION = 10_000
+
+
 def main() -> None:
     """The ``personae`` command; it ends without tearing the interpreter down.
 
@@ -391,7 +401,12 @@ def main() -> None:
     and scikit-learn, for nothing. As Instagram does for its servers, the command runs the
     exit handlers (atexit: temporary folders, logging), flushes stdout and stderr and ends
     the process itself, unless another thread is still running.
+
+    The garbage collector looks at new objects every :data:`YOUNG_COLLECTION` allocations:
+    a report makes millions of short-lived objects (Ibis expressions, rows) and few cycles,
+    and at Python's default the collections cost a 300-customer report 0.1 s (0.06 s so).
     """
+    gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
     try:
         app(prog_name="personae")
         code: int | str | None = 0

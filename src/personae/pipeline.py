@@ -122,10 +122,12 @@ def _compute(
     """Load and check the data, compute the metrics and models: everything the cache keeps,
     and the rows of accounts.csv."""
     with profiling.phase("imports (sources, metrics, models)"), _importing_once():
-        from personae.metrics import MetricsSession
-        from personae.models.run import compute_models
-        from personae.render.accounts import account_rows
-        from personae.sources import load
+        with profiling.phase("imports: Ibis, DuckDB, Arrow (sources, metrics)"):
+            from personae.metrics import MetricsSession
+            from personae.sources import load
+        with profiling.phase("imports: pandas, SciPy, scikit-learn (models)"):
+            from personae.models.run import compute_models
+            from personae.render.accounts import account_rows
 
     with engine_errors("reading the data"), profiling.phase("load+validate"):
         ds = load(data, as_of=settings.as_of)

@@ -12,8 +12,6 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-import ftfy
-
 from personae.errors import Problem, TemplateError
 
 DEFAULT_TEMPLATE = "segments_personas.md"
@@ -21,6 +19,8 @@ DEFAULT_TEMPLATE = "segments_personas.md"
 
 def repair_text(text: str) -> str:
     """Undo mojibake in ``text`` with ftfy; normalise line endings to ``\\n``."""
+    import ftfy  # here: the shipped template needs no repair, and a rerun no ftfy
+
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if text.startswith("\ufeff"):
         text = text[1:]
