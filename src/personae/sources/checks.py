@@ -51,6 +51,8 @@ class Check:
     severity: Severity = "error"
     root_cause: str | None = None  # set: all the rows are one problem, reported once
     table: Staged | None = None  # the table whose aggregate holds ``count`` or ``guard``
+    # or, when set, (a name for the tally, the relation whose aggregate holds them)
+    of: tuple[str, ir.Table] | None = None
     count: ir.Scalar | None = None
     guard: ir.Scalar | None = None
     witnesses: ir.Table | None = None
@@ -94,7 +96,8 @@ def ask(check: Check, tally: Tally) -> Key | None:
     asked = check.count if check.count is not None else check.guard
     if asked is None:
         return None
-    return tally.add(check.table.name, check.table.typed, asked)
+    name, t = check.of or (check.table.name, check.table.typed)
+    return tally.add(name, t, asked)
 
 
 def witnessed(found: list[Check]) -> list[bool]:
@@ -228,9 +231,15 @@ def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
         return _rows(bad, bad[ref.column])
 
     # The values referred to, each once, that the target lacks: none (the usual case)
-    # settles it without counting rows.
-    used = t.select(_ref=t[ref.column])
-    used = used.filter(used._ref.notnull()).distinct()
+    # settles it without counting rows. Read from the column's distinct values when
+    # loading counted them (DuckDB), else from the table's rows.
+    values = staged.values.get(ref.column)
+    if values is not None:
+        used = values.select(_ref=values[ref.column])
+        used = used.filter(used._ref.notnull())
+    else:
+        used = t.select(_ref=t[ref.column])
+        used = used.filter(used._ref.notnull()).distinct()
     unknown = used.anti_join(keys, used._ref == keys._key)
     cause = hint = None
     if target.lost:

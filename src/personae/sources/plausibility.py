@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from dataclasses import replace
 
 import ftfy
 import ibis
@@ -80,7 +81,7 @@ def totals_label(c: ir.StringValue) -> ir.BooleanValue:
 
 
 def _totals(staged: Staged, column: str) -> Check:
-    return row_rule(
+    check = row_rule(
         staged,
         column,
         totals_label(staged.typed[column]),
@@ -90,6 +91,13 @@ def _totals(staged: Staged, column: str) -> Check:
         hint="remove the totals row (and any subtotal): personae sums the rows itself, a "
         "totals row would count everything twice",
     )
+    values = staged.values.get(column)
+    if values is None:
+        return check
+    # Counted over the column's distinct values, weighted by their rows: the label test
+    # runs once per value instead of once per row.
+    count = values._n.sum(where=totals_label(values[column]))
+    return replace(check, of=(f"{staged.name}.{column}", values), count=count)
 
 
 def _magnitude(staged: Staged, column: str, low: float, high: float, what: str) -> Check:
