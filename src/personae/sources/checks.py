@@ -224,7 +224,7 @@ def _duplicates(staged: Staged, key: str) -> Check:
 def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
     t = staged.typed
     keys = target.typed.select(_key=target.typed[ref.target])
-    keys = keys.filter(keys._key.notnull()).distinct()
+    keys = keys.filter(keys._key.notnull())  # repeated keys change no anti-join
 
     def rows() -> ir.Table:
         bad = t.filter(t[ref.column].notnull()).anti_join(keys, t[ref.column] == keys._key)

@@ -102,13 +102,15 @@ def _totals(staged: Staged, column: str) -> Check:
 
 def _magnitude(staged: Staged, column: str, low: float, high: float, what: str) -> Check:
     c = staged.typed[column]
-    out = (c < low) | (c >= high)
-    if staged.typed.schema()[column].is_floating():
-        out = out | c.isnan() | c.isinf()
+    # Outside [low, high): NaN too, which every engine personae runs on (DuckDB,
+    # PostgreSQL, Spark) orders above any number, and the infinities; an empty cell is
+    # NULL, neither inside nor out. Two comparisons a row, where testing NULL, NaN and
+    # infinity each took one more.
+    out = ~((c >= low) & (c < high))
     return row_rule(
         staged,
         column,
-        c.notnull() & out,
+        out,
         lambda bad: bad[column],
         what=f"rows whose {column} is beyond any plausible value",
         message=lambda v, o: f"{column} is not plausible: {what}",
