@@ -17,6 +17,7 @@ from typing import Any
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -34,7 +35,7 @@ ACCOUNTS = """\
 """
 # Line by line (the header is line 1): untrimmed known ids (3, 10), an unknown id (4),
 # the same untrimmed (7), blank cells of a required column (5, 9), a totals row in
-# account_id (6) and one in contact_id (7).
+# account_id (6) and one in contact_id (7), an untrimmed event and a quantity in words (8).
 ACTIVITY = (
     "account_id,timestamp,contact_id,event,quantity\n"
     "A1,2024-01-01 10:00:00,C1,login,1\n"
@@ -43,7 +44,7 @@ ACTIVITY = (
     "  ,2024-01-04 10:00:00,C1,login,1\n"
     "Total,2024-01-05 10:00:00,,login,3\n"
     " A9,2024-01-06 10:00:00,Sous-total (2),login,1\n"
-    "A1,2024-01-07 10:00:00,C1,login,1\n"
+    "A1,2024-01-07 10:00:00,C1, login ,deux\n"
     ",2024-01-08 10:00:00,C1,login,1\n"
     "A3\u00a0,2024-01-09 10:00:00, C3,export,2\n"
 )
@@ -58,6 +59,7 @@ TOUCHPOINTS = """\
     A2,2024-01-02 09:00:00,email, D2
     A2,2024-01-03 09:00:00,call,D9
     A3,2024-01-04 09:00:00,call,
+    A1,2024-01-05 09:00:00,  ,D1
 """
 
 
@@ -78,10 +80,8 @@ def _folder(path: Path, *, parquet: bool) -> Path:
                 strings_can_be_null=False,
             )
             table = pacsv.read_csv(csv, convert_options=strings)
-            empty = pa.compute.equal(table["account_id"], "")
-            table = table.set_column(
-                0, "account_id", pa.compute.if_else(empty, None, table["account_id"])
-            )
+            empty = pc.equal(table["account_id"], "")
+            table = table.set_column(0, "account_id", pc.if_else(empty, None, table["account_id"]))
             pq.write_table(table, path / f"{name}.parquet")
             csv.unlink()
     return path
@@ -99,12 +99,25 @@ def test_the_distinct_values_find_the_problems_of_the_row_by_row_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parquet: bool
 ) -> None:
     data = _folder(tmp_path / "data", parquet=parquet)
-    grouped = validate(data)
+    grouped = validate(data)  # the id columns (the tables are too small for the others)
+    seen: list[str] = []
+    group = distinct.group
+    with monkeypatch.context() as m:
+        m.setattr(distinct, "BIG", 1)  # and every text column of few values
+        m.setattr(
+            distinct,
+            "group",
+            lambda con, r, source, name: seen.append(name) or group(con, r, source, name),
+        )
+        all_grouped = validate(data)
+    assert {"_values_activity_event", "_values_activity_quantity"} <= set(seen)
+    assert "_values_touchpoints_channel" in seen
     with monkeypatch.context() as m:
         m.setattr(distinct, "id_columns", lambda *args: [])
         row_by_row = validate(data)
     assert _listed(grouped) == _listed(row_by_row)
-    assert grouped.tables == row_by_row.tables
+    assert _listed(all_grouped) == _listed(row_by_row)
+    assert grouped.tables == all_grouped.tables == row_by_row.tables
 
     errors = grouped.errors
     activity = "activity.parquet" if parquet else "activity.csv"
@@ -122,7 +135,11 @@ def test_the_distinct_values_find_the_problems_of_the_row_by_row_checks(
     ]
     deal = only(errors, message="unknown deal_id: no such deal_id in deals")
     assert (Path(deal.file).name, deal.line, deal.value) == ("touchpoints.csv", 4, "D9")
-    assert len(errors) == 2 + 3 + 2 + 1
+    words = only(errors, message="quantity is not a number")
+    assert (words.line, words.value) == (8 - s, "deux")
+    channel = only(errors, message="channel is empty but required")
+    assert (Path(channel.file).name, channel.line, channel.value) == ("touchpoints.csv", 6, "  ")
+    assert len(errors) == 2 + 3 + 2 + 1 + 1 + 1
 
 
 def test_an_id_column_is_counted_by_its_trimmed_values(tmp_path: Path) -> None:
@@ -133,6 +150,8 @@ def test_an_id_column_is_counted_by_its_trimmed_values(tmp_path: Path) -> None:
         counts = activity.values["account_id"].to_pyarrow().to_pylist()
         got = {r["account_id"]: r["_n"] for r in counts}
         assert got == {"A1": 2, "A2": 1, "A3": 1, "A9": 2, "Total": 1, None: 2}
+        events = staging.con.table("_typed_activity").event.to_pyarrow().to_pylist()
+        assert events.count("login") == 8  # " login " trimmed: the event column read so
         assert set(staging.tables["touchpoints"].values) == {"account_id", "deal_id"}
         assert set(staging.tables["deals"].values) == {"account_id"}  # deal_id: the key
         assert staging.tables["accounts"].values == {}  # account_id: the key

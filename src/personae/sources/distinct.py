@@ -44,6 +44,35 @@ def id_columns(
     ]
 
 
+BIG = 1_000_000
+"""Rows a table has at least for its other text columns to be looked at."""
+
+SAMPLE = 10_000
+"""Rows looked at, the table's first ones, to guess whether a column holds few values."""
+
+FEW = 100
+"""Distinct values, at most, among a column's first :data:`SAMPLE` rows for its cells to be
+checked through its distinct values (a kind of event, a channel, a stage): grouping a
+column of as many values as rows would cost more than testing each row."""
+
+
+def few_values(con: duckdb.DuckDBPyConnection, relation: str, sources: list[str]) -> list[str]:
+    """The columns of ``sources`` (of ``relation``, when it has :data:`BIG` rows or more)
+    with at most :data:`FEW` distinct values among its first rows: a cheap guess, which
+    only decides how their cells are counted, not what is found."""
+    if not sources:
+        return []
+    (rows,) = con.execute(f"SELECT count(*) FROM {relation}").fetchone() or (0,)
+    if rows < BIG:
+        return []
+    counts = ", ".join(f"count(DISTINCT {ident(s)})" for s in sources)
+    first = ", ".join(ident(s) for s in sources)
+    found = con.execute(
+        f"SELECT {counts} FROM (SELECT {first} FROM {relation} LIMIT {SAMPLE})"
+    ).fetchone()
+    return [s for s, n in zip(sources, found or (), strict=True) if n <= FEW]
+
+
 def group(con: duckdb.DuckDBPyConnection, relation: str, source: str, name: str) -> str:
     """Create the table ``name``: each value of the column ``source`` of ``relation`` (as
     found, NULL included) and ``_n``, its rows; its SQL name."""
