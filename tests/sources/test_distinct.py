@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import ibis.backends.duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -25,6 +26,7 @@ import pytest
 from personae.sources import distinct, validate
 from personae.sources.inputs import open_source
 from personae.sources.validation import inspect
+from tests.sources.conftest import Folder
 from tests.sources.helpers import only
 
 ACCOUNTS = """\
@@ -99,7 +101,8 @@ def test_the_distinct_values_find_the_problems_of_the_row_by_row_checks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parquet: bool
 ) -> None:
     data = _folder(tmp_path / "data", parquet=parquet)
-    grouped = validate(data)  # the id columns (the tables are too small for the others)
+    monkeypatch.setattr(distinct, "MANY", 0)  # the id columns of however few rows
+    grouped = validate(data)
     seen: list[str] = []
     group = distinct.group
     with monkeypatch.context() as m:
@@ -142,7 +145,10 @@ def test_the_distinct_values_find_the_problems_of_the_row_by_row_checks(
     assert len(errors) == 2 + 3 + 2 + 1 + 1 + 1
 
 
-def test_an_id_column_is_counted_by_its_trimmed_values(tmp_path: Path) -> None:
+def test_an_id_column_is_counted_by_its_trimmed_values(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(distinct, "MANY", 0)
     staging = open_source(_folder(tmp_path / "data", parquet=False))
     try:
         activity = staging.tables["activity"]
@@ -159,7 +165,10 @@ def test_an_id_column_is_counted_by_its_trimmed_values(tmp_path: Path) -> None:
         staging.con.disconnect()
 
 
-def test_the_tables_of_distinct_values_are_dropped_once_validated(tmp_path: Path) -> None:
+def test_the_tables_of_distinct_values_are_dropped_once_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(distinct, "MANY", 0)
     staging, report = inspect(_folder(tmp_path / "data", parquet=True))
     try:
         assert not report.ok
@@ -170,6 +179,43 @@ def test_the_tables_of_distinct_values_are_dropped_once_validated(tmp_path: Path
         assert staging.tables["activity"].public.count().to_pyarrow().as_py() == 9
     finally:
         staging.con.disconnect()
+
+
+def test_small_tables_are_read_row_by_row(tmp_path: Path) -> None:
+    """Below :data:`distinct.MANY` rows, grouping costs more queries than it saves."""
+    staging = open_source(_folder(tmp_path / "data", parquet=False))
+    try:
+        assert all(not staged.values for staged in staging.tables.values())
+    finally:
+        staging.con.disconnect()
+
+
+def test_a_clean_source_reads_its_ids_distinct_values_once(
+    folder: Folder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(distinct, "MANY", 0)
+    ran: list[str] = []
+    backend = ibis.backends.duckdb.Backend
+    original = backend.to_pyarrow
+
+    def spy(self: Any, expr: Any, /, **kwargs: Any) -> Any:
+        ran.append(str(ibis.to_sql(expr, dialect="duckdb")))
+        return original(self, expr, **kwargs)
+
+    monkeypatch.setattr(backend, "to_pyarrow", spy)
+    deals = """\
+        deal_id,account_id,created_at,status
+        D1,A1,2024-01-10,open
+    """
+    report = validate(folder(deals=deals))
+    assert report.ok and not report.warnings
+    # accounts, revenue, deals: one aggregate each; the distinct account_id of revenue
+    # and of deals: one each (their totals rows); both references: one test, over those
+    assert len(ran) == 6, "\n\n".join(ran)
+    assert not [q for q in ran if "ORDER BY" in q]
+    assert len([q for q in ran if '"_values_' in q and "JOIN" not in q]) == 2
+    (references,) = [q for q in ran if "JOIN" in q]
+    assert references.count("ANTI JOIN") == 2 and references.count('"_values_') == 2
 
 
 AMOUNTS = [float("nan"), float("inf"), float("-inf"), None, 5.0, 1e12, -1e12, 999e9]

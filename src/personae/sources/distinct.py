@@ -44,6 +44,10 @@ def id_columns(
     ]
 
 
+MANY = 100_000
+"""Rows a table has at least for its id columns to be read through their distinct values:
+below, reading each row costs less than the queries grouping them."""
+
 BIG = 1_000_000
 """Rows a table has at least for its other text columns to be looked at."""
 
@@ -56,14 +60,36 @@ checked through its distinct values (a kind of event, a channel, a stage): group
 column of as many values as rows would cost more than testing each row."""
 
 
-def few_values(con: duckdb.DuckDBPyConnection, relation: str, sources: list[str]) -> list[str]:
-    """The columns of ``sources`` (of ``relation``, when it has :data:`BIG` rows or more)
-    with at most :data:`FEW` distinct values among its first rows: a cheap guess, which
-    only decides how their cells are counted, not what is found."""
-    if not sources:
-        return []
+def plan(
+    con: duckdb.DuckDBPyConnection,
+    table: schema.TableSpec,
+    relation: str,
+    types: Mapping[str, str],
+    present: Mapping[str, str],
+    checked: list[str],
+) -> tuple[list[str], list[str]]:
+    """The canonical columns of ``table`` (in ``relation``) to read through their distinct
+    values: its id columns (:func:`id_columns`, from :data:`MANY` rows on), and those of
+    ``checked`` (the columns whose cells are checked) that are text holding few values
+    (:func:`few_values`, from :data:`BIG` rows on)."""
+    ids = id_columns(table, types, present)
+    others = [
+        c
+        for c in dict.fromkeys(checked)
+        if c not in ids and c != table.key and types[present[c]].upper().startswith("VARCHAR")
+    ]
+    if not ids and not others:
+        return [], []
     (rows,) = con.execute(f"SELECT count(*) FROM {relation}").fetchone() or (0,)
-    if rows < BIG:
+    few = set(few_values(con, relation, [present[c] for c in others])) if rows >= BIG else set()
+    return (ids if rows >= MANY else []), [c for c in others if present[c] in few]
+
+
+def few_values(con: duckdb.DuckDBPyConnection, relation: str, sources: list[str]) -> list[str]:
+    """The columns of ``sources`` (of ``relation``) with at most :data:`FEW` distinct
+    values among its first rows: a cheap guess, which only decides how their cells are
+    counted, not what is found."""
+    if not sources:
         return []
     counts = ", ".join(f"count(DISTINCT {ident(s)})" for s in sources)
     first = ", ".join(ident(s) for s in sources)

@@ -388,17 +388,10 @@ def type_relation(con: duckdb.DuckDBPyConnection, raw: RawRelation) -> Typed:
         present,
         header=raw.materialise,  # CSV: line 1
     )
-    ids = distinct.id_columns(table, raw.types, present)
-    # The other text columns whose cells are checked, when they hold few values
     checked = [column.name for column, _, _ in _cell_checks(table, raw, present)]
     checked += list(_as_is(table, raw, present))
-    others = [
-        present[c]
-        for c in dict.fromkeys(checked)
-        if c not in ids and c != table.key and _is_text(raw.types[present[c]])
-    ]
-    few = set(distinct.few_values(con, raw.sql, others))
-    grouped = ids + [c for c in dict.fromkeys(checked) if present[c] in few]
+    ids, few = distinct.plan(con, table, raw.sql, raw.types, present, checked)
+    grouped = ids + few
     groups = {
         c: distinct.group(con, raw.sql, present[c], f"_values_{raw.name}_{c}") for c in grouped
     }
@@ -414,7 +407,7 @@ def type_relation(con: duckdb.DuckDBPyConnection, raw: RawRelation) -> Typed:
         )
         for c in ids
     }
-    for c in grouped[len(ids) :]:  # counted: no check across tables reads them
+    for c in few:  # counted: no check across tables reads them
         con.execute(f"DROP TABLE {groups[c]}")
     typed = ident(f"_typed_{raw.name}")
     copy = raw.materialise and not _light(table, raw, present, kept)
