@@ -27,8 +27,8 @@ import ibis.expr.types as ir
 from personae.errors import Problem
 from personae.sources import schema
 from personae.sources.checks import Check, _rows, row_rule
+from personae.sources.columns import match_columns
 from personae.sources.staging import Staged
-from personae.sources.typed import match_columns
 
 TOTALS = (
     r"^\s*(grand[-\s]+|sous[-\s]*|sub[-\s]*)?(total|totals|totaux)"
