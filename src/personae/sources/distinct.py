@@ -105,7 +105,7 @@ def group(con: duckdb.DuckDBPyConnection, relation: str, source: str, name: str)
     table = ident(name)
     src = ident(source)
     con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS"
+        f"CREATE OR REPLACE TEMP TABLE {table} AS"
         f" SELECT {src}, count(*) AS _n FROM {relation} GROUP BY {src}"
     )
     return table
@@ -123,7 +123,7 @@ def typed_values(
     typed = f"{name}_typed"
     value = expr if expr is not None else ident(source)
     con.execute(
-        f"CREATE OR REPLACE TABLE {ident(typed)} AS"
+        f"CREATE OR REPLACE TEMP TABLE {ident(typed)} AS"
         f" SELECT CAST({value} AS VARCHAR) AS {ident(column)}, CAST(sum(_n) AS BIGINT) AS _n"
         f" FROM {grouped} GROUP BY 1"
     )
