@@ -56,6 +56,9 @@ class Check:
     count: ir.Scalar | None = None
     guard: ir.Scalar | None = None
     witnesses: ir.Table | None = None
+    # the witnesses as (target, values, keys): the values (``_ref``) the keys (``_key``)
+    # of ``target`` lack; the references to one target are then tested in one anti-join
+    refers: tuple[str, ir.Table, ir.Table] | None = None
 
     def breaking(self) -> ir.Table:
         """The rows breaking the rule (built when first needed: most rules break none)."""
@@ -103,10 +106,23 @@ def ask(check: Check, tally: Tally) -> Key | None:
 def witnessed(found: list[Check]) -> list[bool]:
     """Whether each of ``found`` has witnesses (rows of its ``witnesses``; False without
     any): one query for all of them instead of one each."""
-    asked = [(i, c.witnesses) for i, c in enumerate(found) if c.witnesses is not None]
+    parts: list[ir.Table] = []
+    targets: dict[str, list[tuple[int, ir.Table, ir.Table]]] = {}
+    for i, check in enumerate(found):
+        if check.refers is not None:
+            target, values, keys = check.refers
+            targets.setdefault(target, []).append((i, values, keys))
+        elif check.witnesses is not None:
+            parts.append(check.witnesses.limit(1).select(_i=ibis.literal(i, "int64")))
+    for same in targets.values():
+        # every reference to one table against its keys at once: its keys read once
+        keys = same[0][2]
+        values = [v.mutate(_i=ibis.literal(i, "int64")) for i, v, _ in same]
+        used = values[0] if len(values) == 1 else ibis.union(*values)
+        unknown = used.anti_join(keys, used._ref == keys._key)
+        parts.append(unknown.select("_i").distinct())
     some: set[int] = set()
-    if asked:
-        parts = [w.limit(1).select(_i=ibis.literal(i, "int64")) for i, w in asked]
+    if parts:
         union = parts[0] if len(parts) == 1 else ibis.union(*parts)
         some = {int(i) for i in union.to_pyarrow().column("_i").to_pylist()}
     return [i in some for i in range(len(found))]
@@ -259,6 +275,7 @@ def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
         hint or f"add the missing row to {ref.table}, or correct the {ref.column}",
         root_cause=cause,
         witnesses=unknown,
+        refers=(f"{ref.table}.{ref.target}", used, keys),
     )
 
 
