@@ -31,7 +31,7 @@ def _typed(
     raw = RawRelation(
         "revenue", str(path), '"_raw_revenue"', csv.types, "rowid + 2", materialise=True
     )
-    problems, _ = type_relation(con, raw)
+    problems = type_relation(con, raw).problems
     rows = con.execute('SELECT * FROM "_typed_revenue" ORDER BY _line').fetchall()
     return rows, csv.problems + problems, csv.types
 
@@ -146,7 +146,7 @@ def test_whole_numbers_of_plain_digits_read_as_the_full_parsing_reads_them(
             "contacts", str(path), '"_raw_contacts"', csv.types, "rowid + 2", materialise=True
         )
         found = typed._plain(con, spec, raw, typed.match_columns(spec, list(csv.types)))
-        problems, _ = type_relation(con, raw)
+        problems = type_relation(con, raw).problems
         got = con.execute('SELECT _line, contact_id, age FROM "_typed_contacts" ORDER BY _line')
         return got.fetchall(), problems, found
 

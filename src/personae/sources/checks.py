@@ -51,9 +51,14 @@ class Check:
     severity: Severity = "error"
     root_cause: str | None = None  # set: all the rows are one problem, reported once
     table: Staged | None = None  # the table whose aggregate holds ``count`` or ``guard``
+    # or, when set, (a name for the tally, the relation whose aggregate holds them)
+    of: tuple[str, ir.Table] | None = None
     count: ir.Scalar | None = None
     guard: ir.Scalar | None = None
     witnesses: ir.Table | None = None
+    # the witnesses as (target, values, keys): the values (``_ref``) the keys (``_key``)
+    # of ``target`` lack; the references to one target are then tested in one anti-join
+    refers: tuple[str, ir.Table, ir.Table] | None = None
 
     def breaking(self) -> ir.Table:
         """The rows breaking the rule (built when first needed: most rules break none)."""
@@ -94,16 +99,30 @@ def ask(check: Check, tally: Tally) -> Key | None:
     asked = check.count if check.count is not None else check.guard
     if asked is None:
         return None
-    return tally.add(check.table.name, check.table.typed, asked)
+    name, t = check.of or (check.table.name, check.table.typed)
+    return tally.add(name, t, asked)
 
 
 def witnessed(found: list[Check]) -> list[bool]:
     """Whether each of ``found`` has witnesses (rows of its ``witnesses``; False without
     any): one query for all of them instead of one each."""
-    asked = [(i, c.witnesses) for i, c in enumerate(found) if c.witnesses is not None]
+    parts: list[ir.Table] = []
+    targets: dict[str, list[tuple[int, ir.Table, ir.Table]]] = {}
+    for i, check in enumerate(found):
+        if check.refers is not None:
+            target, values, keys = check.refers
+            targets.setdefault(target, []).append((i, values, keys))
+        elif check.witnesses is not None:
+            parts.append(check.witnesses.limit(1).select(_i=ibis.literal(i, "int64")))
+    for same in targets.values():
+        # every reference to one table against its keys at once: its keys read once
+        keys = same[0][2]
+        values = [v.mutate(_i=ibis.literal(i, "int64")) for i, v, _ in same]
+        used = values[0] if len(values) == 1 else ibis.union(*values)
+        unknown = used.anti_join(keys, used._ref == keys._key)
+        parts.append(unknown.select("_i").distinct())
     some: set[int] = set()
-    if asked:
-        parts = [w.limit(1).select(_i=ibis.literal(i, "int64")) for i, w in asked]
+    if parts:
         union = parts[0] if len(parts) == 1 else ibis.union(*parts)
         some = {int(i) for i in union.to_pyarrow().column("_i").to_pylist()}
     return [i in some for i in range(len(found))]
@@ -221,16 +240,22 @@ def _duplicates(staged: Staged, key: str) -> Check:
 def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
     t = staged.typed
     keys = target.typed.select(_key=target.typed[ref.target])
-    keys = keys.filter(keys._key.notnull()).distinct()
+    keys = keys.filter(keys._key.notnull())  # repeated keys change no anti-join
 
     def rows() -> ir.Table:
         bad = t.filter(t[ref.column].notnull()).anti_join(keys, t[ref.column] == keys._key)
         return _rows(bad, bad[ref.column])
 
     # The values referred to, each once, that the target lacks: none (the usual case)
-    # settles it without counting rows.
-    used = t.select(_ref=t[ref.column])
-    used = used.filter(used._ref.notnull()).distinct()
+    # settles it without counting rows. Read from the column's distinct values when
+    # loading counted them (DuckDB), else from the table's rows.
+    values = staged.values.get(ref.column)
+    if values is not None:
+        used = values.select(_ref=values[ref.column])
+        used = used.filter(used._ref.notnull())
+    else:
+        used = t.select(_ref=t[ref.column])
+        used = used.filter(used._ref.notnull()).distinct()
     unknown = used.anti_join(keys, used._ref == keys._key)
     cause = hint = None
     if target.lost:
@@ -250,6 +275,7 @@ def _unknown(staged: Staged, ref: schema.Reference, target: Staged) -> Check:
         hint or f"add the missing row to {ref.table}, or correct the {ref.column}",
         root_cause=cause,
         witnesses=unknown,
+        refers=(f"{ref.table}.{ref.target}", used, keys),
     )
 
 

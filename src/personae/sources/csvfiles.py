@@ -28,8 +28,8 @@ import duckdb
 
 from personae.csvsniff import Sniffed, UndecodableError, sniff, utf8_path
 from personae.errors import Problem
+from personae.sources.columns import match_columns
 from personae.sources.schema import TableSpec
-from personae.sources.typed import match_columns
 from personae.sql import ident, literal
 
 #: Logical types DuckDB's CSV reader parses itself, as the careful path would: a date or a

@@ -13,9 +13,9 @@ from ibis.backends import BaseBackend
 
 from personae.errors import EngineError, Problem
 from personae.sources import schema
+from personae.sources.columns import match_columns, missing_columns
 from personae.sources.problems import capped
 from personae.sources.staging import KNOWN, Staged, Staging, display_url, first_line
-from personae.sources.typed import match_columns, missing_columns
 
 
 def open_url(url: str) -> Staging:

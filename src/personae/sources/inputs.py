@@ -283,8 +283,8 @@ def _describe(duck: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
 
 
 def _stage(staging: Staging, duck: duckdb.DuckDBPyConnection, raw: RawRelation) -> None:
-    problems, complete = type_relation(duck, raw)
-    staging.problems += problems
+    typed = type_relation(duck, raw)
+    staging.problems += typed.problems
     staging.problems += unknown_columns(raw.name, raw.file, list(raw.types))
     con = staging.con
     staging.tables[raw.name] = Staged(
@@ -292,9 +292,11 @@ def _stage(staging: Staging, duck: duckdb.DuckDBPyConnection, raw: RawRelation) 
         raw.file,
         con.table(f"_typed_{raw.name}"),
         con.table(raw.name),
-        complete,
+        typed.complete,
         raw.lost,
+        {column: con.table(name) for column, name in typed.values.items()},
     )
+    staging.scratch += typed.values.values()
 
 
 def _open_duckdb_file(path: Path) -> Staging:

@@ -25,6 +25,9 @@ class Staged:
     public: ir.Table  # the same without ``_line``
     complete: bool = True  # every required column is there
     lost: int = 0  # rows of the file that could not be read (DuckDB rejects)
+    # id column -> its distinct typed values and their rows (``column``, ``_n``), for the
+    # checks to read instead of the table's rows (DuckDB: :mod:`personae.sources.distinct`)
+    values: dict[str, ir.Table] = field(default_factory=dict)
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Staging:
     tables: dict[str, Staged] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # tables whose file cannot be read
+    scratch: list[str] = field(default_factory=list)  # tables to drop once validated
 
 
 def display_url(url: str) -> str:

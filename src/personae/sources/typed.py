@@ -20,14 +20,15 @@ same query finds the columns whose conversion changes nothing.
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import duckdb
 
 from personae.errors import Problem
-from personae.sources import schema, values
+from personae.sources import distinct, schema, values
+from personae.sources.columns import match_columns, missing_columns
 from personae.sources.problems import CAP, capped
 from personae.sql import ident, literal
 
@@ -59,39 +60,6 @@ class RawRelation:
     lost: int = 0  # rows of the file that could not be read at all
     null_free: frozenset[str] = frozenset()  # columns known to hold no NULL (file statistics)
     plain: frozenset[str] = frozenset()  # text columns of whole numbers holding only digits
-
-
-def match_columns(table: schema.TableSpec, found: list[str]) -> dict[str, str]:
-    """Canonical column -> the found column holding it (case and spaces ignored)."""
-    by_key: dict[str, str] = {}
-    for name in found:
-        by_key.setdefault(name.strip().lower(), name)
-    return {c.name: by_key[c.name] for c in table.columns if c.name in by_key}
-
-
-def missing_columns(
-    table: schema.TableSpec, file: str, columns: list[str], present: dict[str, str], *, header: bool
-) -> list[Problem]:
-    """A problem for each required column the file lacks (``header``: on line 1)."""
-    problems = []
-    found = [c for c in columns if c not in present.values()]
-    for column in table.required_columns:
-        if column in present:
-            continue
-        close = difflib.get_close_matches(column, found, n=1)
-        hint = f"add a column named {column!r} (see data/README.md)"
-        if close:
-            hint = f"rename column {close[0]!r} to {column!r}"
-        problems.append(
-            Problem(
-                file,
-                f"required column {column!r} is missing",
-                line=1 if header else None,
-                column=column,
-                hint=hint + f"; columns found: {', '.join(columns) or 'none'}",
-            )
-        )
-    return problems
 
 
 def _is_text(duck_type: str) -> bool:
@@ -285,25 +253,52 @@ def cell_problems(
     table: schema.TableSpec,
     raw: RawRelation,
     present: dict[str, str],
+    groups: Mapping[str, str] | None = None,
 ) -> tuple[list[Problem], frozenset[str]]:
     """Unparsable cells and empty required cells, every kind counted in one scan; and, in
-    the same scan, the columns whose conversion changes no value (:func:`_as_is`)."""
+    the same scan, the columns whose conversion changes no value (:func:`_as_is`).
+
+    ``groups``: canonical column -> a table of its distinct values and their rows
+    (:func:`personae.sources.distinct.group`): that column's conditions are counted over
+    it, weighted by the rows, instead of in the scan."""
+    groups = groups or {}
     checks = _cell_checks(table, raw, present)
     changed = _as_is(table, raw, present)
     if not checks and not changed:
         return [], frozenset()
-    # Counted over a projection computing each text column's _edge once, where the
-    # conditions below test it up to three times (empty cell, trimmed, normalised).
-    texts = [present[c.name] for c in table.columns if c.name in present]
-    texts = [c for c in dict.fromkeys(texts) if _is_text(raw.types[c])]
-    alias = {ident(c): ident(f"_edge{i}") for i, c in enumerate(texts)}
-    conditions = [cond for _, _, cond in _cell_checks(table, raw, present, alias.__getitem__)]
-    conditions += list(_as_is(table, raw, present, alias.__getitem__).values())
-    counts = ", ".join(f"count(*) FILTER (WHERE {cond})" for cond in conditions)
-    inner = [ident(c) for c in dict.fromkeys(present.values())]
-    inner += [f"({_edge(src)}) AS {name}" for src, name in alias.items()]
-    row = con.execute(f"SELECT {counts} FROM (SELECT {', '.join(inner)} FROM {raw.sql})").fetchone()
-    found = list(row) if row else [0] * len(conditions)
+    owners = [column.name for column, _, _ in checks] + list(changed)
+    plain = [cond for _, _, cond in checks] + list(changed.values())
+    found: list[int] = [0] * len(owners)
+    scanned = [i for i, owner in enumerate(owners) if owner not in groups]
+    if scanned:
+        # Counted over a projection computing each text column's _edge once, where the
+        # conditions below test it up to three times (empty cell, trimmed, normalised).
+        columns = [present[c.name] for c in table.columns if c.name in present]
+        columns = [c for c in dict.fromkeys(columns) if c not in {present[g] for g in groups}]
+        texts = [c for c in columns if _is_text(raw.types[c])]
+        alias = {ident(c): ident(f"_edge{i}") for i, c in enumerate(texts)}
+
+        def edge(src: str) -> str:  # a grouped column's own test: not in this scan
+            return alias.get(src) or _edge(src)
+
+        conditions = [cond for _, _, cond in _cell_checks(table, raw, present, edge)]
+        conditions += list(_as_is(table, raw, present, edge).values())
+        counts = ", ".join(f"count(*) FILTER (WHERE {conditions[i]})" for i in scanned)
+        inner = [ident(c) for c in columns]
+        inner += [f"({_edge(src)}) AS {name}" for src, name in alias.items()]
+        row = con.execute(
+            f"SELECT {counts} FROM (SELECT {', '.join(inner)} FROM {raw.sql})"
+        ).fetchone()
+        for i, n in zip(scanned, row or [0] * len(scanned), strict=True):
+            found[i] = n
+    for owner, grouped in groups.items():
+        mine = [i for i, o in enumerate(owners) if o == owner]
+        if not mine:
+            continue
+        sums = ", ".join(f"COALESCE(sum(_n) FILTER (WHERE {plain[i]}), 0)" for i in mine)
+        row = con.execute(f"SELECT {sums} FROM {grouped}").fetchone()
+        for i, n in zip(mine, row or [0] * len(mine), strict=True):
+            found[i] = int(n)
     totals, differ = found[: len(checks)], found[len(checks) :]
     kept = frozenset(c for c, n in zip(changed, differ, strict=True) if not n)
     problems: list[Problem] = []
@@ -333,8 +328,17 @@ def cell_problems(
     return problems, kept
 
 
-def type_relation(con: duckdb.DuckDBPyConnection, raw: RawRelation) -> tuple[list[Problem], bool]:
-    """Create ``_typed_NAME`` and ``NAME`` from ``raw``; its problems, and whether complete.
+class Typed(NamedTuple):
+    """What :func:`type_relation` found and made."""
+
+    problems: list[Problem]
+    complete: bool  # every required column is there
+    values: dict[str, str]  # id column -> table of its typed values and rows (distinct.py)
+
+
+def type_relation(con: duckdb.DuckDBPyConnection, raw: RawRelation) -> Typed:
+    """Create ``_typed_NAME`` and ``NAME`` from ``raw``; its problems, whether complete,
+    and the tables of its id columns' distinct values (:mod:`~personae.sources.distinct`).
 
     A table is complete when every required column is there; checks across tables
     (keys, references) only look at complete ones. ``_typed_NAME`` is a view of ``raw``
@@ -351,8 +355,27 @@ def type_relation(con: duckdb.DuckDBPyConnection, raw: RawRelation) -> tuple[lis
         present,
         header=raw.materialise,  # CSV: line 1
     )
-    found, kept = cell_problems(con, table, raw, present)
+    checked = [column.name for column, _, _ in _cell_checks(table, raw, present)]
+    checked += list(_as_is(table, raw, present))
+    ids, few = distinct.plan(con, table, raw.sql, raw.types, present, checked)
+    grouped = ids + few
+    groups = {
+        c: distinct.group(con, raw.sql, present[c], f"_values_{raw.name}_{c}") for c in grouped
+    }
+    found, kept = cell_problems(con, table, raw, present, groups)
     problems += found
+    values = {
+        c: distinct.typed_values(
+            con,
+            groups[c],
+            present[c],
+            c,
+            None if c in kept else _typed_sql(table.column(c), raw, present),
+        )
+        for c in ids
+    }
+    for c in few:  # counted: no check across tables reads them
+        con.execute(f"DROP TABLE {groups[c]}")
     typed = ident(f"_typed_{raw.name}")
     copy = raw.materialise and not _light(table, raw, present, kept)
     con.execute(
@@ -364,4 +387,4 @@ def type_relation(con: duckdb.DuckDBPyConnection, raw: RawRelation) -> tuple[lis
     con.execute(
         f"CREATE OR REPLACE VIEW {ident(raw.name)} AS SELECT * EXCLUDE (_line) FROM {typed}"
     )
-    return problems, all(c in present for c in table.required_columns)
+    return Typed(problems, all(c in present for c in table.required_columns), values)

@@ -68,6 +68,11 @@ def inspect(source: Source, as_of: date | None = None) -> tuple[Staging, Validat
         problems += coverage.missing_countries(tables, counts, tally[countries])
     if as_of is not None:
         problems += coverage.after_as_of(dated, as_of, tally)
+    for staged in tables.values():  # the id columns' values: read by the checks alone
+        staged.values = {}
+    for name in staging.scratch:
+        staging.con.drop_table(name, force=True)
+    staging.scratch = []
     problems.sort(key=lambda p: p.file)  # stable: each file's problems together, in order
     report = ValidationReport(
         errors=[p for p in problems if p.severity == "error"],

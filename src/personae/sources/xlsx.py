@@ -30,9 +30,10 @@ import python_calamine as calamine
 
 from personae.errors import Problem
 from personae.sources import schema
+from personae.sources.columns import match_columns
 from personae.sources.csvfiles import _unique_names
 from personae.sources.staging import KNOWN, first_line
-from personae.sources.typed import RawRelation, match_columns
+from personae.sources.typed import RawRelation
 from personae.sql import ident
 
 __all__ = ["SUFFIXES", "XLSX", "cell_text", "data_files", "read_sheet", "read_table", "rows"]
