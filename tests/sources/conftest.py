@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import ibis
 import pytest
 
 ACCOUNTS = """\
@@ -40,3 +42,18 @@ def folder(tmp_path: Path) -> Folder:
         return tmp_path
 
     return make
+
+
+@pytest.fixture
+def queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The SQL of every query validation runs through Ibis on DuckDB, in order."""
+    ran: list[str] = []
+    backend = ibis.backends.duckdb.Backend
+    original = backend.to_pyarrow
+
+    def spy(self: Any, expr: Any, /, **kwargs: Any) -> Any:
+        ran.append(str(ibis.to_sql(expr, dialect="duckdb")))
+        return original(self, expr, **kwargs)
+
+    monkeypatch.setattr(backend, "to_pyarrow", spy)
+    yield ran

@@ -191,18 +191,10 @@ def test_small_tables_are_read_row_by_row(tmp_path: Path) -> None:
 
 
 def test_a_clean_source_reads_its_ids_distinct_values_once(
-    folder: Folder, monkeypatch: pytest.MonkeyPatch
+    folder: Folder, queries: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(distinct, "MANY", 0)
-    ran: list[str] = []
-    backend = ibis.backends.duckdb.Backend
-    original = backend.to_pyarrow
-
-    def spy(self: Any, expr: Any, /, **kwargs: Any) -> Any:
-        ran.append(str(ibis.to_sql(expr, dialect="duckdb")))
-        return original(self, expr, **kwargs)
-
-    monkeypatch.setattr(backend, "to_pyarrow", spy)
+    ran = queries
     deals = """\
         deal_id,account_id,created_at,status
         D1,A1,2024-01-10,open

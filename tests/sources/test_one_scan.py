@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -94,21 +93,6 @@ BEFORE = [
     ("revenue.csv", "warning", 9, None, "2", "this row repeats line 4 in every column: it counts 2 times"),
     ("revenue.csv", "warning", 5, "date", "2024-03-15", "3 rows dated after the as-of date 2024-03-01"),
 ]  # fmt: skip
-
-
-@pytest.fixture
-def queries(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The SQL of every query validation runs through Ibis on DuckDB, in order."""
-    ran: list[str] = []
-    backend = ibis.backends.duckdb.Backend
-    original = backend.to_pyarrow
-
-    def spy(self: Any, expr: Any, /, **kwargs: Any) -> Any:
-        ran.append(str(ibis.to_sql(expr, dialect="duckdb")))
-        return original(self, expr, **kwargs)
-
-    monkeypatch.setattr(backend, "to_pyarrow", spy)
-    yield ran
 
 
 def _listed(report: Any) -> list[tuple[Any, ...]]:
