@@ -35,7 +35,9 @@ def capped(
     ``message(value, other)`` (or ``message`` itself, a string) says what is wrong
     with one row; ``what`` names the rows
     in the closing count ("rows whose amount is not a number"); ``total`` is the number
-    of rows with the problem, of which ``rows`` holds the first ones.
+    of rows with the problem, of which ``rows`` holds the first ones. ``value`` is shown
+    as the cell's value only for a column's rule: a rule on whole rows (``column`` None,
+    e.g. repeated rows) says what its value means in its message.
     """
     say = message if callable(message) else (lambda value, other: message)
     problems = [
@@ -44,7 +46,7 @@ def capped(
             say(value, other),
             line=None if line is None else int(line),
             column=column,
-            value=None if value is None else str(value),
+            value=None if value is None or column is None else str(value),
             hint=hint,
             severity=severity,
         )
