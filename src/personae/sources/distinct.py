@@ -1,7 +1,7 @@
 """The distinct values of a table's id columns, each with its number of rows (DuckDB).
 
 An id column of an event table (``activity.account_id``, ``touchpoints.contact_id``…)
-holds few distinct values for many rows: demo L's 442 million events name one million
+holds few distinct values for many rows: demo L's 402 million events name a few million
 accounts. Every check of such a column looks at one value at a time — an empty cell, a
 cell to trim (:mod:`~personae.sources.typed`), a totals row
 (:mod:`~personae.sources.plausibility`), a reference to an unknown account
