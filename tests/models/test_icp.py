@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,9 @@ def test_tiny_company_best_customers_are_the_planted_ones(tmp_path: Path) -> Non
     assert set(stars.icp_tier) == {"A"}
     assert stars.icp_reasons.str.contains("Santé · ETI").all()
     assert d.accounts.icp_reasons.str.count(" ; ").max() == 2  # three reasons at most
+    # the per-account scores and reasons of accounts.csv: their SQL recorded too
+    icp_sql = d.metrics["provenance"]["icp"]
+    assert re.search(r'PARTITION BY "t\d+"\."account_id"\s+ORDER BY "t\d+"\."rank"', icp_sql)
 
 
 def test_reasons_joined_per_account_in_rank_order() -> None:

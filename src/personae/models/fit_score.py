@@ -152,7 +152,7 @@ def score_accounts(
     pulled = tiered.left_join(picks, "account_id").select(
         "account_id", "icp_score", "icp_tier", *[f"r{i}" for i in range(REASONS)]
     )
-    scores = pulled.to_pyarrow().to_pandas()
+    scores = ctx.fetch("icp", pulled).to_pandas()  # its SQL recorded: accounts.csv's columns
     texts = [reason_text(str(w["attribute"]), str(w["value"]), float(w["woe"])) for w in weights]
     return _with_reasons(scores, texts), cuts, tiers
 

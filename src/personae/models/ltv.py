@@ -43,7 +43,13 @@ from scipy.special import betaln
 
 from personae.metrics import MetricsSession
 from personae.models._base import FitError
-from personae.models.lives import PERIOD_MONTHS, account_lives, grouped_base, grouped_lives
+from personae.models.lives import (
+    FAMILY,
+    PERIOD_MONTHS,
+    account_lives,
+    grouped_base,
+    grouped_lives,
+)
 from personae.models.output import ModelOutput
 from personae.models.sbg import SBG, per_period_rate
 from personae.models.transactional import transactional
@@ -236,7 +242,7 @@ def _account_values(
     paying = lives.filter(lives.paying & (lives.mrr > 0)).select(
         "account_id", "segment", "period", "age", "mrr"
     )
-    frame: pd.DataFrame = paying.to_pyarrow().to_pandas()
+    frame: pd.DataFrame = session.ctx.fetch(FAMILY, paying).to_pandas()  # its SQL recorded
     values = np.full(len(frame), np.nan)
     seg_col = frame["segment"].astype(str).to_numpy()
     per_col = frame["period"].to_numpy(dtype=np.int64)
