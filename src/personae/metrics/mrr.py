@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import ibis
+import ibis.expr.types as ir
 
 from personae.errors import InternalError
 from personae.metrics.calendar import (
@@ -113,9 +114,14 @@ def transitions(grid: ibis.Table) -> ibis.Table:
         prev_mrr=grid.mrr.lag().over(w),
         next_idx=grid.month_idx.lead().over(w),
     )
-    return t.mutate(
-        stops=t.next_idx.isnull() | (t.next_idx > t.month_idx + 1),
-    ).drop("next_idx")
+    return t.mutate(stops=_stops(t.month_idx, t.next_idx)).drop("next_idx")
+
+
+def _stops(month: ir.IntegerValue, following: ir.IntegerValue) -> ir.BooleanValue:
+    """Whether MRR stops after ``month``, the account's next positive month being
+    ``following`` (NULL: none)."""
+    stops: ir.BooleanValue = following.isnull() | (following > month + 1)
+    return stops
 
 
 def stops_from(grid: ibis.Table, first: int) -> ibis.Table:
@@ -127,8 +133,7 @@ def stops_from(grid: ibis.Table, first: int) -> ibis.Table:
     """
     recent = grid.filter(grid.month_idx >= first)
     w = ibis.window(group_by=recent.account_id, order_by=recent.month_idx)
-    nxt = recent.month_idx.lead().over(w)
-    return recent.mutate(stops=nxt.isnull() | (nxt > recent.month_idx + 1))
+    return recent.mutate(stops=_stops(recent.month_idx, recent.month_idx.lead().over(w)))
 
 
 def movements(ctx: Context, grid: ibis.Table) -> tuple[list[dict[str, Any]], dict[str, Any]]:
