@@ -272,7 +272,8 @@ def icp_share(m: Metrics) -> dict[str, Any]:
             f". Au score d'adéquation (0 à 100), {fmt_int(a['clients'])} clients et "
             f"{fmt_int(a['prospects'])} prospects sont en tier A, au niveau du meilleur quart "
             f"des clients (score ≥ {fmt_number(icp['tier_cutoffs']['A'])}) ; score, tier et "
-            "trois raisons par compte dans accounts.csv"
+            "trois raisons par compte dans accounts.csv, chacune avec son poids dans le score "
+            "(positif : un trait des meilleurs clients ; négatif : un trait des autres)"
         )
     return {"6.3": text + ".", "6.pct_clients_actuels_icp": float(share["value"])}
 
