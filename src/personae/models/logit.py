@@ -10,10 +10,12 @@ rate (top-decile lift), the Brier score beside that of the training base rate.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import ibis
 import numpy as np
@@ -35,6 +37,7 @@ MIN_EVENTS = 20  # outcomes needed in the training months (and 5 in the hold-out
 MIN_HOLDOUT_EVENTS = 5
 RANDOM_STATE = 0
 Floats = npt.NDArray[np.float64]
+K = TypeVar("K")
 
 
 @dataclass
@@ -100,7 +103,7 @@ class Standardised:
     The scaler of a set of rows does not depend on the outcome: each set (the months
     before the hold-out, every month) is scaled once for churn and expansion alike, where
     a pipeline per outcome would fit and apply the same scaler again. A model fitted on
-    them (:func:`fit_standardised`) is the standardise-then-regress pipeline, to the bit.
+    them (:func:`fit_all`) is the standardise-then-regress pipeline, to the bit.
     """
 
     def __init__(self, m: Matrix) -> None:
@@ -127,15 +130,45 @@ class Standardised:
         return self._test[before]
 
 
-def fit_standardised(scaled: Standardised, before: int | None, y: npt.NDArray[np.int8]) -> Pipeline:
-    """Standardise, then the L2 logistic regression, on the rows of ``scaled.train(before)``
-    (their scaler fitted once), on one BLAS thread: on a shared machine more threads only
-    fight each other over a 40-column problem."""
-    scaler, xt = scaled.train(before)
-    model = LogisticRegression(C=1.0, max_iter=1000, random_state=RANDOM_STATE)
-    with thread_pools().limit(limits=1):
+Job = tuple[int | None, npt.NDArray[np.int8]]  # (the month the rows stop before, outcomes)
+
+
+def fit_all(scaled: Standardised, jobs: Mapping[K, Job]) -> dict[K, Pipeline]:
+    """Standardise, then the L2 logistic regression, for every ``(before, y)`` of ``jobs``:
+    each on the rows of ``scaled.train(before)`` (their scaler fitted once, before any fit).
+
+    The fits are independent (the hold-out's and the final one, of churn and of expansion),
+    so they run side by side, one per core, while the engine has nothing to do: each on
+    one BLAS thread, as alone (more threads only fight each other over a 40-column problem),
+    so each model is the same to the bit as if fitted alone. The BLAS and OpenMP limits
+    are process-wide, so they are set once around all of them, never by a fit.
+    """
+    for before in dict.fromkeys(before for before, _ in jobs.values()):
+        scaled.train(before)  # fitted here, before the threads that read them
+    items = list(jobs.items())
+    workers = max(1, min(len(items), _cores()))
+
+    def fit(job: Job) -> Pipeline:
+        before, y = job
+        scaler, xt = scaled.train(before)
+        model = LogisticRegression(C=1.0, max_iter=1000, random_state=RANDOM_STATE)
         model.fit(xt, y)
-    return Pipeline([("standardscaler", scaler), ("logisticregression", model)])
+        return Pipeline([("standardscaler", scaler), ("logisticregression", model)])
+
+    with thread_pools().limit(limits=1):
+        if workers == 1:
+            models = [fit(job) for _, job in items]
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fit") as pool:
+                models = list(pool.map(fit, [job for _, job in items]))
+    return {key: model for (key, _), model in zip(items, models, strict=True)}
+
+
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def probability(model: Pipeline, x: Floats) -> Floats:
@@ -150,14 +183,11 @@ def top_decile_lift(y: npt.NDArray[np.int8], p: Floats) -> float:
     return float(y[top].mean() / y.mean())
 
 
-def holdout(
-    m: Matrix, outcome: str, first_holdout: int, scaled: Standardised | None = None
-) -> tuple[dict[str, Any] | None, str | None]:
-    """Train before ``first_holdout``, score the months from it: (metrics, reason).
-    ``scaled``: the matrix's standardised rows, shared with the other outcomes."""
+def holdout_job(m: Matrix, outcome: str, first_holdout: int) -> tuple[Job | None, str | None]:
+    """The fit that trains before ``first_holdout`` (for :func:`fit_all`), or why there is
+    none: too few outcomes, or only outcomes, before it or from it."""
     train = m.month < first_holdout
-    test = ~train
-    y_tr, y_te = m.y[outcome][train], m.y[outcome][test]
+    y_tr, y_te = m.y[outcome][train], m.y[outcome][~train]
     if int(y_tr.sum()) < MIN_EVENTS or int(y_tr.sum()) == len(y_tr):
         return None, (
             f"trop peu de cas pour entraîner le modèle avant les {HOLDOUT_MONTHS} derniers "
@@ -168,8 +198,16 @@ def holdout(
             f"trop peu de cas sur les {HOLDOUT_MONTHS} derniers mois pour évaluer le modèle "
             f"({int(y_te.sum())} sur {len(y_te)} mois-comptes, minimum {MIN_HOLDOUT_EVENTS})"
         )
-    scaled = scaled or Standardised(m)
-    model = fit_standardised(scaled, first_holdout, y_tr)
+    return (first_holdout, y_tr), None
+
+
+def holdout(
+    m: Matrix, outcome: str, first_holdout: int, scaled: Standardised, model: Pipeline
+) -> dict[str, Any]:
+    """The hold-out metrics of ``model``, trained before ``first_holdout`` (its
+    :func:`holdout_job`), on the months from it."""
+    train = m.month < first_holdout
+    y_tr, y_te = m.y[outcome][train], m.y[outcome][~train]
     p: Floats = model[-1].predict_proba(scaled.test(first_holdout))[:, 1]
     base = float(y_tr.mean())
     return {
@@ -182,7 +220,7 @@ def holdout(
         "train_n": len(y_tr),
         "train_events": int(y_tr.sum()),
         "rate": float(y_te.mean()),
-    }, None
+    }
 
 
 def coefficients(model: Pipeline, names: list[str]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
 
 from personae.dossier.kinds import fmt_int, fmt_percent
 from personae.metrics import MetricsSession
@@ -141,19 +142,43 @@ def _modelled(prep: Prepared, outcome: str) -> bool:
 def _scores(prep: Prepared, outcome: str) -> Scores:
     """Hold-out metrics (or why not), the current scores, and what the model leans on.
 
-    Every modelled outcome is fitted on the first call, the standardised rows shared
-    (:class:`~personae.models.logit.Standardised`), then freed: only the results are kept.
+    Every modelled outcome is fitted on the first call, its hold-out and final models side
+    by side (:func:`~personae.models.logit.fit_all`, the standardised rows shared), then
+    the rows freed: only the results are kept.
     """
     if outcome not in prep.scores:
-        assert prep.train is not None
-        scaled = logit.Standardised(prep.train)
-        for o in OUTCOMES:
-            if _modelled(prep, o):
-                prep.scores[o] = _fit(prep, o, scaled)
+        m = prep.train
+        assert m is not None
+        first = prep.panel.idx_t - logit.HOLDOUT_MONTHS
+        modelled = [o for o in OUTCOMES if _modelled(prep, o)]
+        jobs: dict[tuple[str, str], logit.Job] = {}
+        reasons: dict[str, str | None] = {}
+        for o in modelled:
+            job, reasons[o] = logit.holdout_job(m, o, first)
+            if job is not None:
+                jobs[(o, "holdout")] = job
+            if _final(m, o):
+                jobs[(o, "final")] = (None, m.y[o])
+        scaled = logit.Standardised(m)
+        fitted = logit.fit_all(scaled, jobs)
+        for o in modelled:
+            prep.scores[o] = _results(prep, o, scaled, fitted, reasons[o])
     return prep.scores[outcome]
 
 
-def _fit(prep: Prepared, outcome: str, scaled: logit.Standardised) -> Scores:
+def _final(m: logit.Matrix, outcome: str) -> bool:
+    """Whether the model on every labelled month can be fitted: enough outcomes, not all."""
+    y = m.y[outcome]
+    return int(y.sum()) >= logit.MIN_EVENTS and int(y.sum()) != len(y)
+
+
+def _results(
+    prep: Prepared,
+    outcome: str,
+    scaled: logit.Standardised,
+    fitted: Mapping[tuple[str, str], Pipeline],
+    reason: str | None,
+) -> Scores:
     m, cur = prep.train, prep.current
     assert m is not None and cur is not None
     info: dict[str, Any] = {"model_rows": len(m.month)}
@@ -163,11 +188,12 @@ def _fit(prep: Prepared, outcome: str, scaled: logit.Standardised) -> Scores:
     if prep.panel.sample is not None:
         info["panel_sample"] = prep.panel.sample  # the counts below are the sample's
     first = prep.panel.idx_t - logit.HOLDOUT_MONTHS
-    metrics, reason = logit.holdout(m, outcome, first, scaled)
-    y = m.y[outcome]
-    if int(y.sum()) < logit.MIN_EVENTS or int(y.sum()) == len(y):
+    metrics = None
+    if (outcome, "holdout") in fitted:
+        metrics = logit.holdout(m, outcome, first, scaled, fitted[(outcome, "holdout")])
+    model = fitted.get((outcome, "final"))
+    if model is None:
         return metrics, reason, None, info
-    model = logit.fit_standardised(scaled, None, y)
     info["coefficients"] = logit.coefficients(model, m.names)[:10]
     p = logit.probability(model, cur.x) if len(cur.x) else np.zeros(0)
     return metrics, reason, p, info
