@@ -235,3 +235,53 @@ def test_the_samples_are_said_in_french() -> None:
         "modèle entraîné sur un échantillon déterministe de 35,0 % des comptes (hachage de "
         "l'identifiant), pour rester sous 200 000 mois-comptes"
     )
+
+
+def test_reasons_are_the_first_three_strong_signals_on_by_rank() -> None:
+    """accounts.csv's reasons: the phrases of the strong signals on for the account, in the
+    signals' order, at most three, joined by « ; »; a weak signal or one of another kind is
+    never a reason."""
+    import numpy as np
+    import pandas as pd
+
+    from personae.models import logit
+    from personae.models.features import BEHAVIOUR, PROFILE
+    from personae.models.signals import _reasons
+
+    frame = pd.DataFrame(
+        {
+            "account_id": ["a", "b", "c", "d", "e"],
+            "b_segment": ["PME", "PME", "ETI", None, "PME"],
+            "b_region": ["Nord", "Sud", "Nord", "Nord", "Sud"],
+            "b_industry": ["BTP", "BTP", "BTP", "BTP", "Santé"],
+            "b_kind": ["B2B", "B2B", "B2B", "B2B", "B2B"],
+            "b_size_band": ["TPE", "TPE", "TPE", "PME", "TPE"],
+        }
+    )
+    current = logit.Matrix([], np.zeros((5, 0)), {}, np.zeros(5, dtype=np.int64), frame)
+
+    def signal(feature: str, group: str, lift: float, kind: str = PROFILE) -> dict[str, Any]:
+        return {"feature": feature, "group": group, "lift": lift, "kind": kind,
+                "phrase": f"{feature}={group}"}  # fmt: skip
+
+    signals = [
+        signal("segment", "PME", 3.0),
+        signal("region", "Nord", 1.5),  # weak: never a reason
+        signal("industry", "BTP", 2.5),
+        signal("kind", "B2B", 2.0, BEHAVIOUR),  # another kind below
+        signal("size_band", "TPE", 2.2),
+    ]
+    got = _reasons(current, signals, {PROFILE})
+    assert list(got) == [
+        "segment=PME; industry=BTP; size_band=TPE",
+        "segment=PME; industry=BTP; size_band=TPE",
+        "industry=BTP; size_band=TPE",
+        "industry=BTP",
+        "segment=PME; size_band=TPE",
+    ]
+    both = _reasons(current, signals, {PROFILE, BEHAVIOUR})
+    assert both[3] == "industry=BTP; kind=B2B"
+    assert both[0] == "segment=PME; industry=BTP; kind=B2B"  # the fourth strong one left out
+    assert list(_reasons(current, [], {PROFILE})) == [""] * 5
+    empty = logit.Matrix([], np.zeros((0, 0)), {}, np.zeros(0, dtype=np.int64), frame.iloc[:0])
+    assert len(_reasons(empty, signals, {PROFILE})) == 0

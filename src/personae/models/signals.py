@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
@@ -118,18 +119,25 @@ def _levels(prep: Prepared) -> dict[str, list[str]]:
     return out
 
 
-def _reasons(current: logit.Matrix, signals: list[dict[str, Any]], kinds: set[str]) -> list[str]:
-    """For every account paying now: the phrases of the strong signals on for it (by rank)."""
+def _reasons(
+    current: logit.Matrix, signals: list[dict[str, Any]], kinds: set[str]
+) -> npt.NDArray[np.object_]:
+    """For every account paying now: the phrases of the strong signals on for it (by rank,
+    at most :data:`MAX_REASONS`), joined by « ; ». Each account's signals are a bit mask;
+    the text is built once per distinct mask (a few dozen), not once per account."""
     frame = current.frame
-    phrases: list[list[str]] = [[] for _ in range(len(frame))]
-    for s in signals:
-        if s["kind"] not in kinds or s["lift"] < STRONG_LIFT:
-            continue
-        on = (frame[bin_column(BY_NAME[s["feature"]])] == s["group"]).to_numpy()
-        for j in np.flatnonzero(on):
-            if len(phrases[j]) < MAX_REASONS:
-                phrases[j].append(s["phrase"])
-    return ["; ".join(p) for p in phrases]
+    strong = [s for s in signals if s["kind"] in kinds and s["lift"] >= STRONG_LIFT]
+    mask = np.zeros(len(frame), dtype=np.int64)
+    for bit, s in enumerate(strong):
+        on = (frame[bin_column(BY_NAME[s["feature"]])] == s["group"]).to_numpy(dtype=bool)
+        mask |= on.astype(np.int64) << bit
+    masks, inverse = np.unique(mask, return_inverse=True)
+    texts = [
+        "; ".join([s["phrase"] for bit, s in enumerate(strong) if m >> bit & 1][:MAX_REASONS])
+        for m in masks.tolist()
+    ]
+    out: npt.NDArray[np.object_] = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
+    return out
 
 
 def _modelled(prep: Prepared, outcome: str) -> bool:
