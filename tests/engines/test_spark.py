@@ -22,18 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import ibis
-import numpy as np
-import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 from personae.demo import generate
-from personae.metrics.context import Context
-from personae.models import logit
-from personae.pipeline import compute_dossier, write_outputs
-from personae.render import render_markdown
+from personae.pipeline import compute_dossier
 from personae.sources import load
-from tests.engines.same import assert_same, without_provenance
+from tests.engines.same import Pulled, assert_same_dossier
 
 pytestmark = [
     pytest.mark.spark,
@@ -106,64 +101,14 @@ def into_spark(spark: Any, data: Path, folder: Path) -> None:
         ds.con.disconnect()
 
 
-def _unordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows in one order whatever the engine's (by their values other than floats)."""
-    return sorted(rows, key=lambda r: [repr(v) for v in r.values() if not isinstance(v, float)])
-
-
 def test_the_dossier_on_spark_is_duckdbs(
     spark: Any, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pulled: dict[str, list[tuple[str, list[dict[str, Any]]]]] = {"duckdb": [], "pyspark": []}
-    run = Context.run
-
-    def recorded(self: Context, family: str, expr: ibis.Table) -> list[dict[str, Any]]:
-        rows = run(self, family, expr)
-        pulled[self.con.name].append((family, rows))
-        return rows
-
-    monkeypatch.setattr(Context, "run", recorded)
-    matrices: dict[str, list[logit.Matrix]] = {"duckdb": [], "pyspark": []}
-    pull = logit.pull
-
-    def pulled_matrix(ctx: Context, *args: Any, **kwargs: Any) -> logit.Matrix:
-        m = pull(ctx, *args, **kwargs)
-        matrices[ctx.con.name].append(m)
-        return m
-
-    monkeypatch.setattr(logit, "pull", pulled_matrix)
+    pulled = Pulled(monkeypatch)
     ours = compute_dossier(data=demo, today=TODAY)
     into_spark(spark, demo, tmp_path)
     theirs = compute_dossier(data=ibis.pyspark.connect(spark), today=TODAY)
 
-    assert ours.metrics is not None and theirs.metrics is not None
-    assert ours.metrics["overview"]["clients_total"] > 50  # a real company, not an empty one
-    assert set(ours.metrics["provenance"]) == set(theirs.metrics["provenance"])
-    assert_same(without_provenance(ours.metrics), without_provenance(theirs.metrics), "metrics")
-    assert ours.models and set(ours.models) >= {"ltv", "churn_signals", "icp", "personas"}
-    # the signals panel, as the models pulled it (one row per account and month)
-    assert len(matrices["duckdb"]) == len(matrices["pyspark"]) > 0
-    for a, b in zip(matrices["duckdb"], matrices["pyspark"], strict=True):
-        assert a.names == b.names
-        order_a = np.lexsort((a.month, a.frame["account_id"].to_numpy()))
-        order_b = np.lexsort((b.month, b.frame["account_id"].to_numpy()))
-        np.testing.assert_allclose(a.x[order_a], b.x[order_b], rtol=1e-9, atol=1e-9)
-        for outcome in a.y:
-            assert (a.y[outcome][order_a] == b.y[outcome][order_b]).all()
-
-    models_a, models_b = without_provenance(ours.models), without_provenance(theirs.models)
-    assert_same(models_a, models_b, "models")
-
-    # every aggregate the metrics and models pulled, query by query
-    assert [f for f, _ in pulled["duckdb"]] == [f for f, _ in pulled["pyspark"]]
-    assert len(pulled["duckdb"]) > 40  # 49 aggregates on the demo (fewer, merged queries)
-    for i, ((family, a), (_, b)) in enumerate(
-        zip(pulled["duckdb"], pulled["pyspark"], strict=True)
-    ):
-        assert_same(_unordered(a), _unordered(b), f"{family}#{i}")
-
-    pd.testing.assert_frame_equal(ours.accounts, theirs.accounts, rtol=1e-9, atol=1e-9)
-    assert [w.message for w in ours.warnings] == [w.message for w in theirs.warnings]
-    files = write_outputs(theirs, tmp_path / "personae-out")
-    assert files["dossier.md"].read_text(encoding="utf-8") == render_markdown(ours)
+    assert_same_dossier(ours, theirs, tmp_path / "personae-out")
+    pulled.assert_same("duckdb", "pyspark")
     assert spark.range(3).count() == 3  # the session is the caller's: still running
