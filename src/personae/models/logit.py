@@ -153,12 +153,11 @@ def fit_all(scaled: Standardised, jobs: Mapping[K, Job]) -> dict[K, Pipeline]:
         model.fit(xt, y)
         return Pipeline([("standardscaler", scaler), ("logisticregression", model)])
 
-    with thread_pools().limit(limits=1):
-        if workers == 1:
-            models = [fit(job) for _, job in items]
-        else:
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fit") as pool:
-                models = list(pool.map(fit, [job for _, job in items]))
+    with (
+        thread_pools().limit(limits=1),
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fit") as pool,
+    ):
+        models = list(pool.map(fit, [job for _, job in items]))
     return {key: model for (key, _), model in zip(items, models, strict=True)}
 
 
