@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -147,11 +146,8 @@ def _compute(
             with profiling.phase("accounts.csv rows"):
                 base = session.account_base()
     finally:
-        # the connection personae opened is closed; one the caller gave stays the caller's
-        # (its temporary tables dropped by the session)
-        if isinstance(data, str | os.PathLike):
-            with contextlib.suppress(Exception):  # never hide the error being raised
-                ds.con.disconnect()
+        with contextlib.suppress(Exception):  # never hide the error being raised
+            ds.close()  # a connection the caller gave stays open (temporary tables dropped)
     # once the engine is closed, its memory freed (demo L: gigabytes of temporary tables)
     with profiling.phase("accounts.csv rows"):
         accounts = account_rows(base, models.accounts, compact=True)

@@ -5,8 +5,8 @@ throwaway PostgreSQL server (the ``postgres_con`` fixture, conftest.py) holding 
 canonical tables: every metric, every model's summary, every aggregate the models pull,
 accounts.csv's rows and the rendered dossier must be the same, the SQL each engine ran
 (provenance) aside. PostgreSQL computes in NUMERIC what DuckDB computes in DOUBLE (a BIGINT
-plus 1.0, a rounded integer beside 1.0) and refuses to cast a boolean to a smallint: the
-models' SQL says which type it means, and this test keeps it so.
+plus 1.0, a rounded integer beside 1.0) and refuses to cast a boolean to a smallint; the
+report compiles through :mod:`personae.sources.postgres`, which says the types Ibis means.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def test_the_dossier_on_postgres_is_duckdbs(
     try:
         copy_tables(postgres_con, ds.tables)  # the canonical tables, as a database holds them
     finally:
-        ds.con.disconnect()
+        ds.close()
     pulled = Pulled(monkeypatch)
     ours = compute_dossier(data=demo, today=TODAY)
     theirs = compute_dossier(data=postgres_con, today=TODAY)

@@ -224,21 +224,8 @@ def available(has_usage: bool, has_support: bool) -> tuple[Feature, ...]:
     return tuple(f for f in FEATURES if f.needs in ok)
 
 
-def indicator(condition: ir.BooleanValue) -> ir.IntegerValue:
-    """1 where ``condition`` holds, 0 where not, NULL where unknown, as an int8. Through an
-    int32: PostgreSQL casts a boolean to an integer but not to a smallint."""
-    value: ir.IntegerValue = condition.cast("int32").cast("int8")
-    return value
-
-
-def _plus_one(x: ir.NumericValue) -> ir.FloatingValue:
-    """``x + 1`` as a double: PostgreSQL adds a BIGINT and 1.0 in NUMERIC."""
-    value: ir.FloatingValue = x.cast("float64") + 1.0
-    return value
-
-
 def _log_ratio(now: ir.NumericValue, avg: ir.NumericValue) -> ir.FloatingValue:
-    value: ir.FloatingValue = (_plus_one(now) / _plus_one(avg)).ln().fill_null(0.0)
+    value: ir.FloatingValue = ((now + 1.0) / (avg + 1.0)).ln().fill_null(0.0)
     return value
 
 
@@ -259,18 +246,18 @@ def matrix_columns(
         cols["usage_trend_3m"] = _log_ratio(t.events, t.events_3m)
         cols["usage_trend_6m"] = _log_ratio(t.events, t.events_6m)
         cols["quantity_trend_3m"] = _log_ratio(t.quantity, t.quantity_3m)
-        cols["usage_history"] = indicator(t.events_3m.notnull())
-        cols["log_events"] = _plus_one(t.events).ln()
+        cols["usage_history"] = t.events_3m.notnull().cast("int8")
+        cols["log_events"] = (t.events + 1.0).ln()
         cols["active_days"] = t.active_days.cast("float64")
         cols["users"] = t.users.cast("float64")
     if has_support:
         cols["support_90d"] = t.support_90d.cast("float64")
     change = (t.mrr / t.mrr_3m_ago - 1.0).clip(lower=-1.0, upper=3.0)
     cols["mrr_change_3m"] = change.fill_null(0.0)
-    cols["mrr_new_3m"] = indicator(t.mrr_3m_ago.isnull())
+    cols["mrr_new_3m"] = t.mrr_3m_ago.isnull().cast("int8")
     cols["log_tenure"] = t.tenure.cast("float64").ln()
     for name, values in levels.items():
         key = t[f"b_{name}"]
         for v in values:
-            cols[f"{name}={v}"] = indicator(key == v)
+            cols[f"{name}={v}"] = (key == v).cast("int8")
     return cols

@@ -48,7 +48,7 @@ from personae.metrics.activity import (
 )
 from personae.metrics.context import Context
 from personae.metrics.mrr import EPSILON, MONTHS_TABLE
-from personae.models.features import Feature, available, indicator
+from personae.models.features import Feature, available
 from personae.models.plans import plan_months
 
 PANEL_TABLE = "personae_signals_panel"
@@ -200,8 +200,10 @@ def build_panel(session: MetricsSession) -> Panel:
     next_mrr = p.next_mrr.fill_null(0.0)
     p = p.mutate(
         tenure=(p.month_idx - p.first_idx + 1).cast("int64"),
-        churn=ibis.ifelse(labelled, indicator(next_mrr <= EPSILON), ibis.null("int8")),
-        expansion=ibis.ifelse(labelled, indicator(next_mrr > p.mrr + EPSILON), ibis.null("int8")),
+        churn=ibis.ifelse(labelled, (next_mrr <= EPSILON).cast("int8"), ibis.null("int8")),
+        expansion=ibis.ifelse(
+            labelled, (next_mrr > p.mrr + EPSILON).cast("int8"), ibis.null("int8")
+        ),
     ).pipe(_without, "first_idx", "next_mrr")
 
     plan = plan_months(ctx, FAMILY)
@@ -227,12 +229,8 @@ def build_panel(session: MetricsSession) -> Panel:
             _without, "account_id_right", "month_idx_right"
         )
         p = p.mutate(
-            events_3m=ibis.ifelse(
-                p.tenure > 3, p.ev3.fill_null(0).cast("float64") / 3.0, ibis.null("float64")
-            ),
-            events_6m=ibis.ifelse(
-                p.tenure > 6, p.ev6.fill_null(0).cast("float64") / 6.0, ibis.null("float64")
-            ),
+            events_3m=ibis.ifelse(p.tenure > 3, p.ev3.fill_null(0) / 3.0, ibis.null("float64")),
+            events_6m=ibis.ifelse(p.tenure > 6, p.ev6.fill_null(0) / 6.0, ibis.null("float64")),
             quantity_3m=ibis.ifelse(p.tenure > 3, p.q3.fill_null(0.0) / 3.0, ibis.null("float64")),
         ).pipe(_without, "ev3", "ev6", "q3")
     else:

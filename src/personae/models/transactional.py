@@ -48,11 +48,7 @@ def purchase_rows(session: MetricsSession) -> ibis.Table:
             # the sum to the cent first: a parallel float sum varies in its last bits, which
             # must not tip the rounding to the euro from one run to the next
             per.x > 0,
-            # round(0) is an integer (BIGINT), which PostgreSQL's GREATEST with 1.0 would
-            # make NUMERIC: a double, as on DuckDB
-            ibis.greatest(
-                (per.repeat.fill_null(0.0).round(2) / per.x).round(0).cast("float64"), 1.0
-            ),
+            ibis.greatest((per.repeat.fill_null(0.0).round(2) / per.x).round(0), 1.0),
             0.0,
         ),
     )

@@ -1,5 +1,7 @@
 """Tables of a database reached by URL (``postgres://…``) or given as an Ibis connection
-(a Spark session: ``ibis.pyspark.connect(spark)``), typed as Ibis expressions.
+(a Spark session: ``ibis.pyspark.connect(spark)``), typed as Ibis expressions. Spark and
+PostgreSQL compile through personae's own compilers (:mod:`personae.sources.spark`,
+:mod:`personae.sources.postgres`).
 
 The tables stay where they are: each is cast to the canonical types, given its defaults
 and normalised by an Ibis expression the database runs, so nothing is copied.
@@ -35,6 +37,10 @@ def open_backend(con: BaseBackend, shown: str | None = None) -> Staging:
         from personae.sources.spark import spark_backend
 
         con = spark_backend(con)
+    elif con.name == "postgres":
+        from personae.sources.postgres import postgres_backend
+
+        con = postgres_backend(con)
     staging = Staging(con)
     for name, t in _known_tables(con):
         file = f"{shown}#{name}"

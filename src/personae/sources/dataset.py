@@ -31,6 +31,12 @@ class Dataset:
     files: dict[str, str]  # table name -> the file (or URL#table) it came from
     warnings: list[Problem] = field(default_factory=list)
     currency: str | None = None  # of the amounts, as the importers recorded it (_meta.json)
+    owned: bool = True  # personae opened the connection (False: the caller gave it)
+
+    def close(self) -> None:
+        """Close the connection personae opened; one the caller gave stays open, theirs."""
+        if self.owned:
+            self.con.disconnect()
 
 
 def load(source: Source, *, as_of: date | None = None) -> Dataset:
@@ -65,4 +71,5 @@ def load(source: Source, *, as_of: date | None = None) -> Dataset:
         files={name: staged.file for name, staged in staging.tables.items()},
         warnings=report.warnings,
         currency=currency,
+        owned=not given,
     )

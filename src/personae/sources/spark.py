@@ -10,7 +10,6 @@
   rounded to 6 decimals. Here it is cast to DOUBLE, as on every other engine.
 - Ibis's ``strip()`` on Spark also trims the letters v and f (see ``visit_Strip``).
 - Results come back through Spark's own Arrow path, not through pandas.
-- The session stays the caller's: closing personae's connection does not stop it.
 """
 
 from __future__ import annotations
@@ -86,9 +85,6 @@ class SparkBackend(_PySpark):  # type: ignore[misc]
         sql = self.compile(table_expr, params=params, limit=limit, **kw)
         data = self._session.sql(sql).toArrow()
         return expr.__pyarrow_result__(PyArrowData.convert_table(data, table_expr.schema()))
-
-    def disconnect(self) -> None:
-        """Leave the session running: it is the caller's."""
 
 
 def spark_backend(con: BaseBackend) -> BaseBackend:
