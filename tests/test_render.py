@@ -251,3 +251,14 @@ def test_title_names_the_company_and_the_header_the_data_date(questionnaire: Que
     assert doc["title"] == "Segments Clients & Personas - Acme & Fils"
     plain = render_markdown(Dossier(questionnaire, {}, DAY)).split("\n")
     assert plain[0] == "# Segments Clients & Personas - Quickfund"
+
+
+def test_a_list_is_written_as_french_writes_it() -> None:
+    """« a ; b », a space before the semicolon, in the dossier's answers as in accounts.csv's
+    reasons."""
+    from personae.dossier.kinds import LIST, format_value
+    from personae.render.markdown import short_answer
+
+    assert format_value(LIST, ["Excel", "Sage"]) == "Excel ; Sage"
+    assert short_answer(["Excel", "Sage", "Pennylane"]) == "Excel ; Sage ; Pennylane"
+    assert short_answer([]) == ""

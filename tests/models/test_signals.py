@@ -239,7 +239,7 @@ def test_the_samples_are_said_in_french() -> None:
 
 def test_reasons_are_the_first_three_strong_signals_on_by_rank() -> None:
     """accounts.csv's reasons: the phrases of the strong signals on for the account, in the
-    signals' order, at most three, joined by « ; »; a weak signal or one of another kind is
+    signals' order, at most three, joined by « ; » as the ICP's reasons are; a weak signal or one of another kind is
     never a reason."""
     import numpy as np
     import pandas as pd
@@ -273,15 +273,15 @@ def test_reasons_are_the_first_three_strong_signals_on_by_rank() -> None:
     ]
     got = _reasons(current, signals, {PROFILE})
     assert list(got) == [
-        "segment=PME; industry=BTP; size_band=TPE",
-        "segment=PME; industry=BTP; size_band=TPE",
-        "industry=BTP; size_band=TPE",
+        "segment=PME ; industry=BTP ; size_band=TPE",
+        "segment=PME ; industry=BTP ; size_band=TPE",
+        "industry=BTP ; size_band=TPE",
         "industry=BTP",
-        "segment=PME; size_band=TPE",
+        "segment=PME ; size_band=TPE",
     ]
     both = _reasons(current, signals, {PROFILE, BEHAVIOUR})
-    assert both[3] == "industry=BTP; kind=B2B"
-    assert both[0] == "segment=PME; industry=BTP; kind=B2B"  # the fourth strong one left out
+    assert both[3] == "industry=BTP ; kind=B2B"
+    assert both[0] == "segment=PME ; industry=BTP ; kind=B2B"  # the fourth strong one left out
     assert list(_reasons(current, [], {PROFILE})) == [""] * 5
     empty = logit.Matrix([], np.zeros((0, 0)), {}, np.zeros(0, dtype=np.int64), frame.iloc[:0])
     assert len(_reasons(empty, signals, {PROFILE})) == 0

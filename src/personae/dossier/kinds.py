@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -220,6 +220,12 @@ def _parse_number_kind(kind: Kind, raw: Any) -> Any:
 # ---------------------------------------------------------------- formatting
 
 
+def fmt_list(values: Iterable[object]) -> str:
+    """Items of a list as French writes them: « a ; b ; c » (a space before the
+    semicolon, as the ICP's reasons in accounts.csv and the dossier's sentences have it)."""
+    return " ; ".join(str(v) for v in values)
+
+
 def fmt_int(value: float) -> str:
     return format_decimal(round(value), locale=LOCALE)
 
@@ -294,7 +300,7 @@ def format_value(kind: Kind, value: Any, placeholder: str = "") -> str:
     if name == "yesno":
         return "Oui" if value else "Non"
     if name == "list":
-        return "; ".join(str(v) for v in value)
+        return fmt_list(value)
     if isinstance(value, float):
         return fmt_number(value) if math.isfinite(value) else "n/d"
     return str(value)

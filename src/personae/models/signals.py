@@ -20,7 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 from sklearn.pipeline import Pipeline
 
-from personae.dossier.kinds import fmt_int, fmt_percent
+from personae.dossier.kinds import fmt_int, fmt_list, fmt_percent
 from personae.metrics import MetricsSession
 from personae.models import logit
 from personae.models.cohorts import STRONG_LIFT, Group, cohort_stats, ranked_signals
@@ -123,8 +123,8 @@ def _reasons(
     current: logit.Matrix, signals: list[dict[str, Any]], kinds: set[str]
 ) -> npt.NDArray[np.object_]:
     """For every account paying now: the phrases of the strong signals on for it (by rank,
-    at most :data:`MAX_REASONS`), joined by « ; ». Each account's signals are a bit mask;
-    the text is built once per distinct mask (a few dozen), not once per account."""
+    at most :data:`MAX_REASONS`), as a French list (« a ; b »). Each account's signals are a
+    bit mask; the text is built once per distinct mask (a few dozen), not once per account."""
     frame = current.frame
     strong = [s for s in signals if s["kind"] in kinds and s["lift"] >= STRONG_LIFT]
     mask = np.zeros(len(frame), dtype=np.int64)
@@ -133,7 +133,7 @@ def _reasons(
         mask |= on.astype(np.int64) << bit
     masks, inverse = np.unique(mask, return_inverse=True)
     texts = [
-        "; ".join([s["phrase"] for bit, s in enumerate(strong) if m >> bit & 1][:MAX_REASONS])
+        fmt_list([s["phrase"] for bit, s in enumerate(strong) if m >> bit & 1][:MAX_REASONS])
         for m in masks.tolist()
     ]
     out: npt.NDArray[np.object_] = np.asarray(texts, dtype=object)[inverse.reshape(-1)]

@@ -17,7 +17,7 @@ from typing import Any
 from babel.dates import format_date
 
 from personae.dossier.answers import Answer
-from personae.dossier.kinds import LOCALE, format_value
+from personae.dossier.kinds import LOCALE, fmt_list, format_value
 from personae.dossier.model import Dossier, status_label
 from personae.dossier.questionnaire import (
     ANSWERED,
@@ -71,7 +71,7 @@ def short_answer(value: Any) -> str:
     if isinstance(value, bool):
         return "Oui" if value else "Non"
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return fmt_list(value)
     return str(value)
 
 
